@@ -1,0 +1,20 @@
+"""Project-wide pytest setup: fixtures shared by every app's tests."""
+
+import pytest
+
+from grassroots.core.testing import *  # noqa: F401,F403  (fixtures)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Argon2 is the production hasher (see config/settings.py); tests hash thousands of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _huey_immediate():
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield

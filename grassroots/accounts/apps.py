@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "grassroots.accounts"
+    label = "accounts"
+    verbose_name = _("账号与权限")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+        from django.db.models.signals import post_migrate
+
+        from .signals import ensure_builtin_roles
+
+        from grassroots.core import permissions
+
+        from . import models
+
+        permissions.register(
+            "accounts",
+            {
+                "accounts.manage_users": _("管理账号（新建、停用、重置密码）"),
+                "accounts.manage_grants": _("授予与收回角色"),
+                "accounts.manage_roles": _("编辑角色与权限"),
+            },
+        )
+        post_migrate.connect(ensure_builtin_roles, sender=self)
+        auditlog.register(
+            models.User, exclude_fields=["password", "last_login", "date_joined"]
+        )
+        auditlog.register(models.Role, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(models.RoleGrant, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(models.ApiToken, exclude_fields=["digest", "last_used_at", "created_at", "updated_at"])

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "grassroots.core"
+    label = "core"
+    verbose_name = _("平台核心")
+
+    def ready(self) -> None:
+        from . import permissions
+
+        permissions.register(
+            "core",
+            {
+                "core.use_admin_site": _("使用 Django 管理后台"),
+                "core.view_audit_log": _("查看变更记录"),
+            },
+        )

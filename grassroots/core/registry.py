@@ -1,0 +1,37 @@
+"""Small registries through which apps contribute to pages that show many apps' data.
+
+A person's page and the home dashboard gather panels registered here, so adding a
+module never edits `orgs` (as Django's admin gathers ModelAdmins).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    order: int
+    render: Callable  # (request, obj) -> str (HTML) or None when nothing to show
+
+
+@dataclass(frozen=True)
+class Counter:
+    key: str
+    order: int
+    compute: Callable  # (request) -> dict(label=..., value=..., url=...) or None
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._items: dict[str, object] = {}
+
+    def register(self, item) -> None:
+        self._items[item.key] = item
+
+    def items(self) -> list:
+        return sorted(self._items.values(), key=lambda i: (i.order, i.key))
+
+
+person_panels = Registry()
+home_counters = Registry()

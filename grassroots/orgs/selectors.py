@@ -1,0 +1,166 @@
+"""Reads of the orgs app, every one scoped to the user through the permission engine."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from grassroots.core import permissions
+from grassroots.core.permissions import access, objects_for
+
+from .enums import OrgStatus, PersonStatus
+from .models import Organization, Person
+
+_INITIALS_RE = re.compile(r"^[a-z]{1,20}$")
+_DIGITS_RE = re.compile(r"^\d{3,11}$")
+
+
+# --- Organizations -----------------------------------------------------------
+
+
+def organizations_for(user, codename: str = "orgs.view_organization") -> QuerySet[Organization]:
+    return objects_for(user, codename, Organization.objects.all())
+
+
+def access_organization(user, pk, codename: str = "orgs.view_organization") -> Organization:
+    return access(user, codename, Organization.objects.select_related("kind", "secretary"), pk)
+
+
+def scope_roots(user, codename: str = "orgs.view_organization") -> QuerySet[Organization]:
+    """The top organizations of the user's scope: what the top-bar switcher offers."""
+    prefixes = permissions.scope_prefixes(user, codename)
+    if not prefixes:
+        return Organization.objects.none()
+    if permissions.ROOT in prefixes:
+        return Organization.objects.get_root_nodes().select_related("kind")
+    return Organization.objects.filter(path__in=prefixes).select_related("kind").order_by("path")
+
+
+def current_organization_for(user, org_id) -> Organization | None:
+    """The organization chosen in the switcher, if still in scope; else the first scope root."""
+    if not user.is_authenticated:
+        return None
+    if org_id:
+        try:
+            return access_organization(user, org_id)
+        except Http404:
+            pass
+    root = scope_roots(user).first()
+    if root is None and getattr(user, "person_id", None):
+        return user.person.primary_org
+    return root
+
+
+def children_of(user, parent: Organization | None, *, include_dissolved: bool = False):
+    """Children of a node (or the user's scope roots) with member and child counts, in two queries."""
+    if parent is None:
+        qs = scope_roots(user)
+    else:
+        qs = organizations_for(user).filter(
+            path__startswith=parent.path, depth=parent.depth + 1
+        ).order_by("path")
+    if not include_dissolved:
+        qs = qs.filter(status=OrgStatus.ACTIVE)
+    qs = qs.select_related("kind", "secretary").annotate(
+        member_count=Count("people", filter=Q(people__status=PersonStatus.ACTIVE))
+    )
+    return qs
+
+
+def search_organizations(user, query: str, *, limit: int = 50) -> QuerySet[Organization]:
+    query = (query or "").strip()[:60]
+    qs = organizations_for(user).select_related("kind")
+    if not query:
+        return qs.none()
+    return qs.filter(
+        Q(name__contains=query) | Q(short_name__contains=query) | Q(code__istartswith=query)
+    ).order_by("path")[:limit]
+
+
+def ancestors_in_scope(user, org: Organization) -> list[Organization]:
+    """Breadcrumb: the organization's ancestors that the user may see, top first. One query."""
+    paths = [org.path[: i * org.steplen] for i in range(1, org.depth)]
+    visible = organizations_for(user).filter(path__in=paths).order_by("depth")
+    return list(visible)
+
+
+def subtree_counts(org: Organization) -> dict[str, int]:
+    people = Person.objects.filter(primary_org__path__startswith=org.path, status=PersonStatus.ACTIVE)
+    return {
+        "organizations": Organization.objects.filter(path__startswith=org.path, status=OrgStatus.ACTIVE)
+        .exclude(pk=org.pk)
+        .count(),
+        "people": people.count(),
+        "party_members": people.filter(political_status__in=["party_member", "probationary"]).count(),
+    }
+
+
+# --- People ------------------------------------------------------------------
+
+
+@dataclass
+class PeopleFilter:
+    query: str = ""
+    organization: Organization | None = None  # a subtree
+    political_status: str = ""
+    position: str = ""
+    status: str = PersonStatus.ACTIVE
+    gender: str = ""
+    education: str = ""
+
+
+def people_for(user, codename: str = "orgs.view_person", *, own: bool = False) -> QuerySet[Person]:
+    return objects_for(user, codename, Person.objects.all(), own=own)
+
+
+def access_person(user, pk, codename: str = "orgs.view_person") -> Person:
+    """A person the user may see: in their subtrees, or themselves."""
+    own = codename == "orgs.view_person"
+    return access(user, codename, Person.objects.select_related("primary_org", "primary_org__kind"), pk, own=own)
+
+
+def search_q(query: str) -> Q:
+    """Name, pinyin initials (zhs → 张海生), full pinyin, mobile, or ID number."""
+    query = (query or "").strip()[:40]
+    if not query:
+        return Q()
+    lowered = query.lower()
+    if _DIGITS_RE.match(query):
+        return Q(mobile__startswith=query) | Q(id_number__startswith=query)
+    if _INITIALS_RE.match(lowered):
+        return Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+    return Q(name__contains=query)
+
+
+def filter_people(user, flt: PeopleFilter, codename: str = "orgs.view_person") -> QuerySet[Person]:
+    qs = people_for(user, codename)
+    if flt.organization is not None:
+        qs = qs.filter(primary_org__path__startswith=flt.organization.path)
+    if flt.status:
+        qs = qs.filter(status=flt.status)
+    if flt.political_status:
+        qs = qs.filter(political_status=flt.political_status)
+    if flt.gender:
+        qs = qs.filter(gender=flt.gender)
+    if flt.education:
+        qs = qs.filter(education=flt.education)
+    if flt.position:
+        qs = qs.filter(Q(job_title__contains=flt.position) | Q(positions__title__contains=flt.position, positions__ended_on__isnull=True)).distinct()
+    if flt.query:
+        qs = qs.filter(search_q(flt.query))
+    return qs.select_related("primary_org").order_by("name_pinyin", "id")
+
+
+def person_memberships(person: Person):
+    return person.memberships.select_related("organization").order_by("-started_on", "-id")
+
+
+def person_positions(person: Person):
+    return person.positions.select_related("organization").order_by("ended_on", "-started_on", "-id")
+
+
+def can_see_id_number(user, person: Person) -> bool:
+    return permissions.user_can(user, "orgs.view_id_number", person)
