@@ -19,10 +19,20 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-        if self.is_bound:
-            for name in self.errors:
-                if name in self.fields:
-                    widget = self.fields[name].widget
+
+    def full_clean(self):
+        super().full_clean()
+        self.mark_invalid()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self.mark_invalid()
+
+    def mark_invalid(self) -> None:
+        for name in self._errors or {}:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 

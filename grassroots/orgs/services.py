@@ -182,8 +182,12 @@ def organization_kind_save(*, kind: OrganizationKind, actor) -> OrganizationKind
 # --- People -----------------------------------------------------------------
 
 
-def clean_person(person: Person) -> None:
-    """Normalize and check one person: ID number against birth date and gender, mobile, dates."""
+def clean_person(person: Person, *, check_unique: bool = True) -> None:
+    """Normalize and check one person: ID number against birth date and gender, mobile, dates.
+
+    With check_unique=False the ID number is not looked up in the database: the roster import
+    checks thousands of rows against one prefetched set instead of one query per row.
+    """
     errors: dict[str, list[str]] = {}
     person.name = (person.name or "").strip()
     person.id_number = normalize_id_number(person.id_number)
@@ -221,7 +225,7 @@ def clean_person(person: Person) -> None:
         value = getattr(person, field)
         if value and value > today:
             errors.setdefault(field, []).append(_("日期不能晚于今天。"))
-    if person.id_number and person.status == PersonStatus.ACTIVE:
+    if check_unique and person.id_number and person.status == PersonStatus.ACTIVE:
         clash = (
             Person.objects.filter(id_number=person.id_number, status=PersonStatus.ACTIVE)
             .exclude(pk=person.pk)

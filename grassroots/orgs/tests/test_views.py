@@ -1,0 +1,227 @@
+"""Pages of the orgs app: who sees what, at the subtree boundary, and in how many queries."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from grassroots.orgs.models import Organization, Person
+from grassroots.orgs.services import organization_move
+from grassroots.orgs.tests.factories import PersonFactory, add_org, make_id_number
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+# Each built-in role: an allowed page inside its subtree and a refused one beside it.
+ROLE_CASES = [
+    # role, granted on, person allowed (org attr), person refused (org attr or None if none refused)
+    ("system_admin", "root", "community", None),
+    ("org_dept_admin", "root", "branch2", None),
+    ("committee_admin", "town", "community", "branch1"),
+    ("branch_secretary", "branch1", "branch1", "branch2"),
+    ("discipline_inspector", "justice", "branch2", "community"),
+]
+
+
+@pytest.mark.parametrize(("role", "on", "allowed", "refused"), ROLE_CASES)
+def test_person_page_by_role_at_the_subtree_boundary(client, county, make_user, role, on, allowed, refused):
+    user = make_user(role, getattr(county, on))
+    inside = PersonFactory(primary_org=getattr(county, allowed))
+    login(client, user)
+    assert client.get(reverse("orgs:person_detail", args=[inside.pk])).status_code == 200
+    if refused:
+        outside = PersonFactory(primary_org=getattr(county, refused))
+        assert client.get(reverse("orgs:person_detail", args=[outside.pk])).status_code == 404
+        listed = client.get(reverse("orgs:people"), {"org": county.root.pk})
+        shown = set(listed.context["page_obj"].object_list)
+        assert inside in shown and outside not in shown
+
+
+def test_member_sees_own_record_only(client, county, make_user):
+    me = PersonFactory(primary_org=county.branch1)
+    colleague = PersonFactory(primary_org=county.branch1)
+    user = make_user("member", county.branch1, person=me)
+    login(client, user)
+    assert client.get(reverse("orgs:person_detail", args=[me.pk])).status_code == 200
+    assert client.get(reverse("orgs:person_detail", args=[colleague.pk])).status_code == 404
+    # The people list sends a member to their own page.
+    response = client.get(reverse("orgs:people"))
+    assert response.status_code == 302 and response.url == reverse("orgs:person_detail", args=[me.pk])
+    assert client.get(reverse("orgs:person_edit", args=[me.pk])).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, county):
+    response = client.get(reverse("orgs:people"))
+    assert response.status_code == 302 and reverse("accounts:login") in response.url
+
+
+def test_permissions_follow_a_moved_subtree(client, county, make_user):
+    justice_admin = make_user("committee_admin", county.justice)
+    town_admin = make_user("committee_admin", county.town)
+    person = PersonFactory(primary_org=county.branch2)
+    url = reverse("orgs:person_detail", args=[person.pk])
+    assert login(client, justice_admin).get(url).status_code == 200
+    assert login(client, town_admin).get(url).status_code == 404
+
+    organization_move(organization=county.branch2, new_parent=county.town, actor=make_user("system_admin", county.root))
+
+    assert login(client, justice_admin).get(url).status_code == 404
+    assert login(client, town_admin).get(url).status_code == 200
+
+
+def test_id_number_is_masked_without_the_permission(client, county, make_user):
+    person = PersonFactory(primary_org=county.branch1, id_number=make_id_number(date(1990, 1, 1), "M"))
+    person.gender = "M"
+    secretary = make_user("branch_secretary", county.branch1)
+    page = login(client, secretary).get(reverse("orgs:person_detail", args=[person.pk])).content.decode()
+    assert person.id_number not in page and person.masked_id_number in page
+    admin = make_user("committee_admin", county.justice)
+    page = login(client, admin).get(reverse("orgs:person_detail", args=[person.pk])).content.decode()
+    assert person.id_number in page
+
+
+def test_secretary_edit_form_hides_id_number_and_keeps_it(client, county, make_user):
+    person = PersonFactory(primary_org=county.branch1, political_status="masses")
+    secretary = make_user("branch_secretary", county.branch1)
+    login(client, secretary)
+    url = reverse("orgs:person_edit", args=[person.pk])
+    assert 'name="id_number"' not in client.get(url).content.decode()
+    response = client.post(url, {"name": "新名字", "gender": person.gender, "ethnicity": "01",
+                                 "birth_date": person.birth_date.isoformat(), "political_status": "masses",
+                                 "mobile": person.mobile})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert person.name == "新名字" and len(person.id_number) == 18
+
+
+def test_person_create_with_bad_input_shows_messages_and_saves_nothing(client, county, make_user):
+    secretary = make_user("branch_secretary", county.branch1)
+    login(client, secretary)
+    response = client.post(
+        reverse("orgs:person_create"),
+        {"organization": county.branch1.pk, "name": "王" * 500, "id_number": "320102198503141230",
+         "birth_date": "not-a-date", "mobile": "123", "political_status": "party_member", "ethnicity": "99"},
+    )
+    assert response.status_code == 200
+    assert not Person.objects.exists()
+    assert "is-invalid" in response.content.decode()
+
+
+def test_person_create_in_another_branch_is_refused(client, county, make_user):
+    secretary = make_user("branch_secretary", county.branch1)
+    login(client, secretary)
+    response = client.post(
+        reverse("orgs:person_create"),
+        {"organization": county.branch2.pk, "name": "王五", "gender": "M", "ethnicity": "01",
+         "political_status": "masses"},
+    )
+    assert response.status_code == 200  # the form refuses the choice
+    assert not Person.objects.exists()
+
+
+def test_org_pages_refuse_outside_scope_and_bad_ids(client, county, make_user):
+    admin = make_user("committee_admin", county.town)
+    login(client, admin)
+    assert client.get(reverse("orgs:detail", args=[county.community.pk])).status_code == 200
+    assert client.get(reverse("orgs:detail", args=[county.justice.pk])).status_code == 404
+    assert client.get(reverse("orgs:edit", args=[county.justice.pk])).status_code == 404
+    assert client.get(reverse("orgs:detail", args=[999999])).status_code == 404
+    assert client.get(reverse("orgs:tree_children", args=[county.justice.pk])).status_code == 404
+
+
+def test_secretary_may_not_manage_organizations(client, county, make_user):
+    secretary = make_user("branch_secretary", county.branch1)
+    login(client, secretary)
+    assert client.get(reverse("orgs:detail", args=[county.branch1.pk])).status_code == 200
+    assert client.get(reverse("orgs:edit", args=[county.branch1.pk])).status_code == 404
+    assert client.post(reverse("orgs:dissolve", args=[county.branch1.pk]), {"confirm": "on"}).status_code == 404
+
+
+def test_committee_admin_moves_a_branch_through_the_page(client, county, make_user):
+    admin = make_user("system_admin", county.root)
+    login(client, admin)
+    response = client.post(reverse("orgs:move", args=[county.branch2.pk]), {"target": county.town.pk})
+    assert response.status_code == 302, response.context["form"].errors
+    assert Organization.objects.get_parent(Organization.objects.get(pk=county.branch2.pk)).pk == county.town.pk
+
+
+def test_switcher_refuses_an_org_outside_scope(client, county, make_user):
+    admin = make_user("committee_admin", county.town)
+    login(client, admin)
+    assert client.post(reverse("orgs:switch"), {"organization": county.justice.pk}).status_code == 404
+    response = client.post(reverse("orgs:switch"), {"organization": county.community.pk, "next": "https://evil.example/"})
+    assert response.status_code == 302 and response.url == reverse("core:home")
+
+
+def test_people_search_by_pinyin_initials_and_mobile(client, county, make_user):
+    admin = make_user("committee_admin", county.justice)
+    PersonFactory(primary_org=county.branch1, name="张海生", mobile="13900001111")
+    PersonFactory(primary_org=county.branch1, name="李明", mobile="13700002222")
+    login(client, admin)
+    def names(q):
+        return [p.name for p in client.get(reverse("orgs:people"), {"q": q}).context["page_obj"]]
+
+    assert names("zhs") == ["张海生"]
+    assert names("zhanghai") == ["张海生"]
+    assert names("1370000") == ["李明"]
+    assert names("海生") == ["张海生"]
+
+
+@pytest.mark.parametrize("params", [{"page": "abc"}, {"page": "-1"}, {"org": "x"}, {"q": "张" * 5000},
+                                    {"political_status": "nope"}, {"org": "99999999999999999999"}])
+def test_people_list_never_fails_on_malformed_filters(client, county, make_user, params):
+    admin = make_user("committee_admin", county.justice)
+    login(client, admin)
+    assert client.get(reverse("orgs:people"), params).status_code == 200
+
+
+def test_people_list_query_budget_with_1000_people(client, county, make_user, django_assert_max_num_queries):
+    admin = make_user("committee_admin", county.justice)
+    PersonFactory.create_batch(40, primary_org=county.branch1)
+    login(client, admin)
+    client.get(reverse("orgs:people"))  # warm the session and caches
+    with django_assert_max_num_queries(12) as small:
+        client.get(reverse("orgs:people"), {"org": county.justice.pk})
+    PersonFactory.create_batch(960, primary_org=county.branch2)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("orgs:people"), {"org": county.justice.pk})
+    assert "1000" in response.content.decode()
+
+
+def test_tree_page_query_budget_with_1000_organizations(client, county, make_user, django_assert_max_num_queries):
+    admin = make_user("system_admin", county.root)
+    login(client, admin)
+    with django_assert_max_num_queries(12) as small:
+        client.get(reverse("orgs:tree"))
+        client.get(reverse("orgs:tree_children", args=[county.root.pk]))
+    parent = Organization.objects.get(pk=county.town.pk)
+    for i in range(1000):
+        add_org(parent, f"网格支部{i}", "branch")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("orgs:tree"))
+        response = client.get(reverse("orgs:tree_children", args=[county.town.pk]))
+    assert "网格支部999" in response.content.decode()
+
+
+def test_organization_page_query_budget(client, county, make_user, django_assert_max_num_queries):
+    admin = make_user("committee_admin", county.justice)
+    PersonFactory.create_batch(5, primary_org=county.branch1)
+    login(client, admin)
+    with django_assert_max_num_queries(25) as small:
+        client.get(reverse("orgs:detail", args=[county.branch1.pk]))
+    PersonFactory.create_batch(200, primary_org=county.branch1)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse("orgs:detail", args=[county.branch1.pk])).status_code == 200
+
+
+def test_home_shows_counts_of_the_current_organization(client, county, make_user):
+    admin = make_user("committee_admin", county.justice)
+    PersonFactory.create_batch(3, primary_org=county.branch1)
+    login(client, admin)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "县司法局党总支" in page and 'data-testid="home-counters"' in page
