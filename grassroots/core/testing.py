@@ -7,7 +7,10 @@ from grassroots.core import permissions
 
 def grant(user, role_slug: str, organization):
     from grassroots.accounts.models import Role, RoleGrant
+    from grassroots.accounts.signals import ensure_builtin_roles
 
+    if not Role.objects.filter(slug=role_slug).exists():  # flushed by a transactional test
+        ensure_builtin_roles()
     role = Role.objects.get(slug=role_slug)
     obj = RoleGrant.objects.create(user=user, role=role, organization=organization)
     permissions.forget_scopes(user)

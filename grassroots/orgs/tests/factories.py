@@ -9,6 +9,7 @@ from faker import Faker
 
 from grassroots.core.validators import id_check_digit
 from grassroots.orgs.enums import Gender, PoliticalStatus
+from grassroots.orgs.kinds import ensure_default_kinds
 from grassroots.orgs.models import Organization, OrganizationKind, Person
 from grassroots.orgs.pinyin import pinyin_keys
 
@@ -70,6 +71,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 def build_county() -> SimpleNamespace:
     """县委 → 组织部; 司法局党总支 → 第一支部, 第二支部; 城关镇党委 → 东街社区党支部."""
+    ensure_default_kinds()
     root = add_org(None, "某县委", "party_committee", code="C0001")
     dept = add_org(root, "县委组织部", "department", code="C0002")
     justice = add_org(root, "县司法局党总支", "general_branch", code="C0003", short_name="司法局党总支")
