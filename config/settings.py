@@ -37,7 +37,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "grassroots.core.admin_site.GrassrootsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "grassroots.orgs.middleware.CurrentOrganizationMiddleware",
     # Axes last: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
+    # After a password reset by an administrator, every page leads to the password change.
+    "grassroots.accounts.middleware.ForcePasswordChangeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

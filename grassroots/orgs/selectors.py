@@ -70,6 +70,20 @@ def children_of(user, parent: Organization | None, *, include_dissolved: bool = 
     return qs
 
 
+def subtree_choices(user, *, levels: int = 3, limit: int = 300) -> list[Organization]:
+    """Organizations to offer in a subtree filter: the top `levels` levels of the user's scope."""
+    roots = list(scope_roots(user))
+    if not roots:
+        return []
+    max_depth = min(r.depth for r in roots) + levels - 1
+    top = min(r.depth for r in roots)
+    qs = organizations_for(user).filter(status=OrgStatus.ACTIVE, depth__lte=max_depth)
+    choices = list(qs.only("id", "name", "short_name", "depth", "path").order_by("path")[:limit])
+    for org in choices:
+        org.indent = "　" * (org.depth - top)
+    return choices
+
+
 def search_organizations(user, query: str, *, limit: int = 50) -> QuerySet[Organization]:
     query = (query or "").strip()[:60]
     qs = organizations_for(user).select_related("kind")
@@ -135,8 +149,11 @@ def search_q(query: str) -> Q:
     return Q(name__contains=query)
 
 
-def filter_people(user, flt: PeopleFilter, codename: str = "orgs.view_person") -> QuerySet[Person]:
-    qs = people_for(user, codename)
+def filter_people(
+    user, flt: PeopleFilter, codename: str = "orgs.view_person", *, own: bool = False
+) -> QuerySet[Person]:
+    """own=True also keeps the user's own record (members always see themselves)."""
+    qs = people_for(user, codename, own=own)
     if flt.organization is not None:
         qs = qs.filter(primary_org__path__startswith=flt.organization.path)
     if flt.status:

@@ -300,6 +300,7 @@ def people_list(request):
     context = {
         "form": form,
         "flt": flt,
+        "org_choices": selectors.subtree_choices(user),
         "page_obj": page,
         "querystring_base": (query.urlencode() + "&") if query else "",
         "export_query": query.urlencode(),
