@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.token_list, name="tokens"),
+    path("<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]
