@@ -11,11 +11,11 @@ class AccountsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.db.models.signals import post_migrate
 
+        from grassroots.core import navigation, permissions
+        from grassroots.core.registry import Panel, person_panels
+
+        from . import models, views
         from .signals import ensure_builtin_roles
-
-        from grassroots.core import permissions
-
-        from . import models
 
         permissions.register(
             "accounts",
@@ -26,9 +26,20 @@ class AccountsConfig(AppConfig):
             },
         )
         post_migrate.connect(ensure_builtin_roles, sender=self)
-        auditlog.register(
-            models.User, exclude_fields=["password", "last_login", "date_joined"]
+        navigation.register(
+            navigation.NavItem(
+                "accounts",
+                _("账号与权限"),
+                "accounts:grants",
+                "shield-lock",
+                80,
+                "accounts.manage_grants",
+            )
         )
+        person_panels.register(Panel("accounts.account", 50, views.person_account_panel))
+        auditlog.register(models.User, exclude_fields=["password", "last_login", "date_joined"])
         auditlog.register(models.Role, exclude_fields=["created_at", "updated_at"])
         auditlog.register(models.RoleGrant, exclude_fields=["created_at", "updated_at"])
-        auditlog.register(models.ApiToken, exclude_fields=["digest", "last_used_at", "created_at", "updated_at"])
+        auditlog.register(
+            models.ApiToken, exclude_fields=["digest", "last_used_at", "created_at", "updated_at"]
+        )
