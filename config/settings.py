@@ -37,7 +37,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "grassroots.core.admin_site.GrassrootsAdminConfig",
+    "grassroots.accounts.admin_site.GrassrootsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -158,6 +158,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count per account, whether the person typed the staff number or the mobile.
+AXES_USERNAME_CALLABLE = "grassroots.accounts.backends.axes_username"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # Lockout is by login name only: many units reach the system through one NAT address, and a
 # lockout by IP would lock a whole office out after five typos.

@@ -24,3 +24,17 @@ class MobileOrStaffNumberBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request, credentials) -> str:
+    """The account a login attempt is about: its username, whichever identifier was typed."""
+    typed = ((credentials or {}).get("username") or (request.POST.get("username") if request else "") or "").strip()
+    if not typed:
+        return ""
+    user = (
+        get_user_model()
+        ._default_manager.filter(Q(username=typed) | Q(mobile=normalize_mobile(typed)))
+        .only("username")
+        .first()
+    )
+    return user.username if user else typed[:40]

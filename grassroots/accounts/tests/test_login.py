@@ -58,6 +58,15 @@ def test_lockout_after_five_failures_for_that_login_name(client, make_user):
     assert logged_in_as(client, other)
 
 
+def test_failures_by_mobile_and_by_username_count_for_the_same_account(client, make_user):
+    make_user(username="gh0008", mobile="13812340008")
+    for _attempt in range(3):
+        assert login(client, "gh0008", "wrong-password").status_code == 200
+    assert login(client, "13812340008", "wrong-password").status_code == 200
+    assert login(client, "138 1234 0008", "wrong-password").status_code == 429
+    assert login(client, "gh0008").status_code == 429
+
+
 def test_four_failures_then_success_resets_the_count(client, make_user):
     user = make_user(username="gh0006")
     for _attempt in range(4):

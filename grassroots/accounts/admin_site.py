@@ -1,10 +1,9 @@
-"""Django admin, open to system admins only (superusers, or staff holding core.use_admin_site at the root)."""
+"""Django admin, open to system admins only: superusers, or staff holding core.use_admin_site over the whole tree."""
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
 
 
 class GrassrootsAdminSite(admin.AdminSite):
@@ -15,8 +14,10 @@ class GrassrootsAdminSite(admin.AdminSite):
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
-        return user.is_superuser or permissions.covers(user, "core.use_admin_site", permissions.ROOT)
+        from .selectors import holds_everywhere
+
+        return holds_everywhere(user, "core.use_admin_site")
 
 
 class GrassrootsAdminConfig(AdminConfig):
-    default_site = "grassroots.core.admin_site.GrassrootsAdminSite"
+    default_site = "grassroots.accounts.admin_site.GrassrootsAdminSite"
