@@ -74,6 +74,10 @@ def tree(request):
         raise PermissionDenied
     include_dissolved = request.GET.get("dissolved") == "1"
     roots = selectors.children_of(request.user, None, include_dissolved=include_dissolved)
+    if len(roots) <= 3:
+        # A county has one root: open its first level so the page shows something useful.
+        for root in roots:
+            root.children_nodes = selectors.children_of(request.user, root, include_dissolved=include_dissolved)
     return render(
         request,
         "orgs/tree.html",
