@@ -227,3 +227,51 @@ class Position(models.Model):
         return self.ended_on is None
 
 
+def _roster_upload_to(instance, filename: str) -> str:
+    # A random name: the original name is kept in a field, never used on disk.
+    import uuid
+
+    return f"roster/{uuid.uuid4().hex}.xlsx"
+
+
+class RosterImportStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    IMPORTED = "imported", _("已导入")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class RosterImport(models.Model):
+    """花名册导入: an uploaded roster file, kept between the dry run and the confirmation."""
+
+    scope_path_lookup = "organization__path"
+
+    uploaded_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, related_name="+", verbose_name=_("上传人")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        related_name="roster_imports",
+        verbose_name=_("导入范围"),
+        help_text=_("本次导入的人员只能进入此组织及其下级组织。"),
+    )
+    file = models.FileField(_("文件"), upload_to=_roster_upload_to, max_length=200, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=RosterImportStatus, default=RosterImportStatus.PENDING
+    )
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    summary = models.JSONField(_("导入结果"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("花名册导入")
+        verbose_name_plural = _("花名册导入")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name or f"#{self.pk}"
+
+    def scope_path(self) -> str:
+        return self.organization.path
