@@ -69,18 +69,28 @@ def roster_upload(
     return roster_import
 
 
-def _forget_abandoned(actor) -> None:
-    """Uploads of this user left unconfirmed for a day are cancelled and their files deleted."""
+def _forget_abandoned(actor) -> int:
+    """Uploads left unconfirmed for a day (of this user, or of everyone when actor is None)
+    are cancelled and their files deleted."""
     stale = RosterImport.objects.select_for_update().filter(
-        uploaded_by=actor,
         status=RosterImportStatus.PENDING,
         created_at__lt=timezone.now() - ABANDONED_AFTER,
     )
+    if actor is not None:
+        stale = stale.filter(uploaded_by=actor)
+    stale = list(stale)
     for old in stale:
         old.status = RosterImportStatus.CANCELLED
         old.finished_at = timezone.now()
         _delete_file_on_commit(old)
         old.save(update_fields=["status", "finished_at", "file"])
+    return len(stale)
+
+
+@transaction.atomic
+def roster_purge_abandoned() -> int:
+    """The nightly sweep (orgs.tasks): no uploaded roster, which holds ID numbers, outlives a day."""
+    return _forget_abandoned(None)
 
 
 def _rows_key(roster_import: RosterImport) -> str:

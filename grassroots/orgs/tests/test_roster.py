@@ -589,6 +589,26 @@ def test_uploads_abandoned_for_a_day_are_cancelled_with_their_files(
     assert [f.name for f in stored_files(settings)] == [fresh.file.name.split("/")[-1]]
 
 
+def test_nightly_task_cancels_everyones_abandoned_uploads(
+    county, secretary, make_user, settings, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from grassroots.orgs.tasks import purge_abandoned_roster_uploads
+
+    other = make_user("committee_admin", county.justice)
+    old, _plan = plan_for(secretary, county.justice, [row()])
+    other_old, _plan = plan_for(other, county.justice, [row()])
+    fresh, _plan = plan_for(other, county.justice, [row()])
+    RosterImport.objects.filter(pk__in=[old.pk, other_old.pk]).update(created_at=timezone.now() - timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_abandoned_roster_uploads.call_local()
+    statuses = dict(RosterImport.objects.values_list("pk", "status"))
+    assert statuses[old.pk] == statuses[other_old.pk] == RosterImportStatus.CANCELLED
+    assert statuses[fresh.pk] == RosterImportStatus.PENDING
+    assert [f.name for f in stored_files(settings)] == [fresh.file.name.split("/")[-1]]
+
+
 def test_confirm_through_the_page_records_the_actor_and_address(client, county, secretary):
     imp, plan = plan_for(secretary, county.justice, [row(姓名="周明")])
     client.force_login(secretary)
