@@ -19,7 +19,16 @@ IGNORE = [".venv", "node_modules", "static/vendor", "staticfiles", "var", "bench
 
 
 def run_makemessages() -> None:
-    cmd = [sys.executable, "manage.py", "makemessages", "-l", "en", "-l", "zh_Hant", "--no-obsolete"]
+    cmd = [
+        sys.executable,
+        "manage.py",
+        "makemessages",
+        "-l",
+        "en",
+        "-l",
+        "zh_Hant",
+        "--no-obsolete",
+    ]
     for pattern in IGNORE:
         cmd += ["--ignore", pattern]
     subprocess.run(cmd, cwd=ROOT, check=True)
@@ -37,15 +46,23 @@ def fill_traditional() -> int:
             entry.flags.remove("fuzzy")
     po.metadata["Language"] = "zh_Hant"
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    po.metadata_is_fuzzy = False
     po.save()
     return len(po)
 
 
 def report_english() -> int:
     po = polib.pofile(str(ROOT / "locale/en/LC_MESSAGES/django.po"))
+    # A fresh catalog's header is marked fuzzy, and msgfmt-compatible compilers then drop the
+    # header (and with it Plural-Forms), so it is cleared here once and for all.
+    if po.metadata_is_fuzzy or po.metadata.get("Language") != "en":
+        po.metadata_is_fuzzy = False
+        po.metadata["Language"] = "en"
+        po.save()
     missing = [e for e in po if not e.translated() or "fuzzy" in e.flags]
     for entry in missing[:50]:
         print(f"  untranslated (en): {entry.msgid!r}")
+    print(f"en: {len(po)} entries")
     return len(missing)
 
 

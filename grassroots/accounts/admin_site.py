@@ -5,7 +5,6 @@ from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
 
-
 class GrassrootsAdminSite(admin.AdminSite):
     site_header = _("基层党建工作平台 · 管理后台")
     site_title = _("管理后台")

@@ -28,7 +28,11 @@ class MobileOrStaffNumberBackend(ModelBackend):
 
 def axes_username(request, credentials) -> str:
     """The account a login attempt is about: its username, whichever identifier was typed."""
-    typed = ((credentials or {}).get("username") or (request.POST.get("username") if request else "") or "").strip()
+    typed = (
+        (credentials or {}).get("username")
+        or (request.POST.get("username") if request else "")
+        or ""
+    ).strip()
     if not typed:
         return ""
     user = (

@@ -146,7 +146,11 @@ class ApiToken(TimeStampedModel):
         verbose_name = _("访问令牌")
         verbose_name_plural = _("访问令牌")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user"], condition=Q(revoked_at__isnull=True), name="token_live_user")]
+        indexes = [
+            models.Index(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="token_live_user"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

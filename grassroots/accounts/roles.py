@@ -42,7 +42,8 @@ BUILTIN_ROLES = [
         "branch_secretary",
         _("支部书记"),
         _("党支部书记、党务工作者：管理本支部人员，导入导出花名册"),
-        ORG_VIEW + ["orgs.manage_person", "orgs.import_roster", "orgs.export_roster", "core.view_audit_log"],
+        ORG_VIEW
+        + ["orgs.manage_person", "orgs.import_roster", "orgs.export_roster", "core.view_audit_log"],
     ),
     BuiltinRole(
         "discipline_inspector",
@@ -50,5 +51,10 @@ BUILTIN_ROLES = [
         _("纪检监察：查看所辖组织与人员及其变更记录"),
         ORG_VIEW + ["core.view_audit_log"],
     ),
-    BuiltinRole("member", _("成员"), _("党员、干部、职工：查看本组织，管理本人信息"), ["orgs.view_organization"]),
+    BuiltinRole(
+        "member",
+        _("成员"),
+        _("党员、干部、职工：查看本组织，管理本人信息"),
+        ["orgs.view_organization"],
+    ),
 ]

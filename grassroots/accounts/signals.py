@@ -13,7 +13,12 @@ def ensure_builtin_roles(**kwargs) -> None:
         codenames = every if spec.codenames is None else list(spec.codenames)
         role, created = Role.objects.get_or_create(
             slug=spec.slug,
-            defaults={"name": str(spec.name), "description": str(spec.description), "codenames": codenames, "is_builtin": True},
+            defaults={
+                "name": str(spec.name),
+                "description": str(spec.description),
+                "codenames": codenames,
+                "is_builtin": True,
+            },
         )
         if not created and spec.codenames is None and set(role.codenames) != set(every):
             role.codenames = sorted(set(role.codenames) | set(every))

@@ -37,7 +37,12 @@ def menu_for(request) -> list[dict]:
         except NoReverseMatch:
             continue
         entries.append(
-            {"key": item.key, "label": item.label, "url": url, "icon": item.icon,
-             "active": request.path.startswith(url) and url != "/" or request.path == url}
+            {
+                "key": item.key,
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "active": request.path.startswith(url) and url != "/" or request.path == url,
+            }
         )
     return entries

@@ -32,7 +32,9 @@ def parse_id_number(value: str) -> IdNumberFacts:
     """Validate an 18-digit citizen ID number and return the birth date and gender it encodes."""
     value = normalize_id_number(value)
     if not _ID_RE.match(value):
-        raise ValidationError(_("身份证号应为18位，前17位为数字，末位为数字或X。"), code="id_format")
+        raise ValidationError(
+            _("身份证号应为18位，前17位为数字，末位为数字或X。"), code="id_format"
+        )
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:

@@ -26,16 +26,22 @@ class OrgsConfig(AppConfig):
                 "orgs.export_roster": _("导出花名册"),
             },
         )
-        auditlog.register(models.Organization, exclude_fields=["created_at", "updated_at", "numchild", "depth"])
+        auditlog.register(
+            models.Organization, exclude_fields=["created_at", "updated_at", "numchild", "depth"]
+        )
         auditlog.register(
             models.Person,
             exclude_fields=["created_at", "updated_at", "name_pinyin", "name_initials"],
             mask_fields=["id_number"],
         )
         navigation.register(
-            navigation.NavItem("orgs", _("组织"), "orgs:tree", "diagram-3", 10, "orgs.view_organization")
+            navigation.NavItem(
+                "orgs", _("组织"), "orgs:tree", "diagram-3", 10, "orgs.view_organization"
+            )
         )
-        navigation.register(navigation.NavItem("people", _("人员"), "orgs:people", "people", 20, "orgs.view_person"))
+        navigation.register(
+            navigation.NavItem("people", _("人员"), "orgs:people", "people", 20, "orgs.view_person")
+        )
         home.register()
         auditlog.register(models.Membership)
         auditlog.register(models.Position)

@@ -10,13 +10,24 @@ from .models import Organization, OrganizationKind, Person, Position
 class OrganizationForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["code", "name", "short_name", "kind", "founded_on", "secretary", "phone", "address"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "founded_on",
+            "secretary",
+            "phone",
+            "address",
+        ]
         widgets = {"founded_on": DateInput()}
 
     def __init__(self, *args, secretary_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = OrganizationKind.objects.filter(is_active=True)
-        self.fields["secretary"].queryset = secretary_choices if secretary_choices is not None else Person.objects.none()
+        self.fields["secretary"].queryset = (
+            secretary_choices if secretary_choices is not None else Person.objects.none()
+        )
 
     def validate_unique(self):
         # The service checks the code with a clear message; the tree fields are not on the form.
@@ -83,7 +94,9 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         # the form, the import and the API.
         opts = self._meta
         try:
-            self.instance = forms.models.construct_instance(self, self.instance, opts.fields, opts.exclude)
+            self.instance = forms.models.construct_instance(
+                self, self.instance, opts.fields, opts.exclude
+            )
         except forms.ValidationError as e:
             self._update_errors(e)
 
@@ -98,7 +111,9 @@ class PersonCreateForm(PersonForm):
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
-        self.fields["organization"].label_from_instance = lambda o: f"{'　' * (o.depth - 1)}{o.name}"
+        self.fields["organization"].label_from_instance = lambda o: (
+            f"{'　' * (o.depth - 1)}{o.name}"
+        )
         self.order_fields(["organization", *PersonForm.Meta.fields, "joined_on"])
 
 
@@ -110,7 +125,9 @@ class TransferForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
-        self.fields["organization"].label_from_instance = lambda o: f"{'　' * (o.depth - 1)}{o.name}"
+        self.fields["organization"].label_from_instance = lambda o: (
+            f"{'　' * (o.depth - 1)}{o.name}"
+        )
 
 
 class PersonStatusForm(BootstrapMixin, forms.Form):
@@ -128,13 +145,17 @@ class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), max_length=40, required=False)
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     political_status = forms.ChoiceField(
-        label=_("政治面貌"), choices=[("", _("全部政治面貌"))] + list(PoliticalStatus.choices), required=False
+        label=_("政治面貌"),
+        choices=[("", _("全部政治面貌"))] + list(PoliticalStatus.choices),
+        required=False,
     )
     position = forms.CharField(label=_("职务"), max_length=40, required=False)
     status = forms.ChoiceField(
         label=_("状态"), choices=[("", _("全部状态"))] + list(PersonStatus.choices), required=False
     )
-    gender = forms.ChoiceField(label=_("性别"), choices=[("", _("全部性别"))] + list(Gender.choices), required=False)
+    gender = forms.ChoiceField(
+        label=_("性别"), choices=[("", _("全部性别"))] + list(Gender.choices), required=False
+    )
     education = forms.ChoiceField(
         label=_("学历"), choices=[("", _("全部学历"))] + list(Education.choices), required=False
     )

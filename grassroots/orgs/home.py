@@ -33,9 +33,19 @@ def _counter(key: str, label, url_name: str, with_org: bool):
 
 def register() -> None:
     home_counters.register(
-        Counter("orgs.organizations", 10, _counter("organizations", lambda: _("下级组织"), "orgs:detail", True))
+        Counter(
+            "orgs.organizations",
+            10,
+            _counter("organizations", lambda: _("下级组织"), "orgs:detail", True),
+        )
     )
-    home_counters.register(Counter("orgs.people", 20, _counter("people", lambda: _("在册人员"), "orgs:people", False)))
     home_counters.register(
-        Counter("orgs.party_members", 30, _counter("party_members", lambda: _("党员"), "orgs:people", False))
+        Counter("orgs.people", 20, _counter("people", lambda: _("在册人员"), "orgs:people", False))
+    )
+    home_counters.register(
+        Counter(
+            "orgs.party_members",
+            30,
+            _counter("party_members", lambda: _("党员"), "orgs:people", False),
+        )
     )

@@ -26,7 +26,9 @@ class OrganizationKind(models.Model):
     name = models.CharField(_("名称"), max_length=40, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
     is_party_branch = models.BooleanField(
-        _("属于党支部"), default=False, help_text=_("党支部与党小组按支部工作条例计算组织生活要求。")
+        _("属于党支部"),
+        default=False,
+        help_text=_("党支部与党小组按支部工作条例计算组织生活要求。"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -73,7 +75,9 @@ class Organization(MP_Node, TimeStampedModel):
             models.Index(fields=["status", "kind"], name="org_status_kind"),
             # Prefix matches (path LIKE '0001%') are the permission engine's hot path; on
             # PostgreSQL a pattern-ops index serves them under any collation.
-            models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,7 +171,9 @@ class Membership(models.Model):
 
     scope_path_lookup = "organization__path"
 
-    person = models.ForeignKey(Person, models.CASCADE, related_name="memberships", verbose_name=_("人员"))
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="memberships", verbose_name=_("人员")
+    )
     organization = models.ForeignKey(
         Organization, models.PROTECT, related_name="memberships", verbose_name=_("组织")
     )
@@ -201,9 +207,16 @@ class Position(models.Model):
 
     scope_path_lookup = "person__primary_org__path"
 
-    person = models.ForeignKey(Person, models.CASCADE, related_name="positions", verbose_name=_("人员"))
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="positions", verbose_name=_("人员")
+    )
     organization = models.ForeignKey(
-        Organization, models.PROTECT, null=True, blank=True, related_name="positions", verbose_name=_("任职组织")
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name=_("任职组织"),
     )
     title = models.CharField(_("职务"), max_length=80)
     rank = models.CharField(_("职级"), max_length=20, choices=Rank, blank=True)

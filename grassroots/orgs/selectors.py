@@ -56,13 +56,19 @@ def current_organization_for(user, org_id) -> Organization | None:
     return root
 
 
-def children_of(user, parent: Organization | None, *, include_dissolved: bool = False) -> list[Organization]:
+def children_of(
+    user, parent: Organization | None, *, include_dissolved: bool = False
+) -> list[Organization]:
     """Children of a node (or the user's scope roots), each with `people_total`, the active
     people of its whole subtree. Two queries, whatever the number of children."""
     if parent is None:
         qs = scope_roots(user)
     else:
-        qs = organizations_for(user).filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("path")
+        qs = (
+            organizations_for(user)
+            .filter(path__startswith=parent.path, depth=parent.depth + 1)
+            .order_by("path")
+        )
     if not include_dissolved:
         qs = qs.filter(status=OrgStatus.ACTIVE)
     nodes = list(qs.select_related("kind"))
@@ -130,13 +136,19 @@ def ancestors_in_scope(user, org: Organization) -> list[Organization]:
 
 
 def subtree_counts(org: Organization) -> dict[str, int]:
-    people = Person.objects.filter(primary_org__path__startswith=org.path, status=PersonStatus.ACTIVE)
+    people = Person.objects.filter(
+        primary_org__path__startswith=org.path, status=PersonStatus.ACTIVE
+    )
     return {
-        "organizations": Organization.objects.filter(path__startswith=org.path, status=OrgStatus.ACTIVE)
+        "organizations": Organization.objects.filter(
+            path__startswith=org.path, status=OrgStatus.ACTIVE
+        )
         .exclude(pk=org.pk)
         .count(),
         "people": people.count(),
-        "party_members": people.filter(political_status__in=["party_member", "probationary"]).count(),
+        "party_members": people.filter(
+            political_status__in=["party_member", "probationary"]
+        ).count(),
     }
 
 
@@ -161,7 +173,13 @@ def people_for(user, codename: str = "orgs.view_person", *, own: bool = False) -
 def access_person(user, pk, codename: str = "orgs.view_person") -> Person:
     """A person the user may see: in their subtrees, or themselves."""
     own = codename == "orgs.view_person"
-    return access(user, codename, Person.objects.select_related("primary_org", "primary_org__kind"), pk, own=own)
+    return access(
+        user,
+        codename,
+        Person.objects.select_related("primary_org", "primary_org__kind"),
+        pk,
+        own=own,
+    )
 
 
 def search_q(query: str) -> Q:
@@ -193,7 +211,10 @@ def filter_people(
     if flt.education:
         qs = qs.filter(education=flt.education)
     if flt.position:
-        qs = qs.filter(Q(job_title__contains=flt.position) | Q(positions__title__contains=flt.position, positions__ended_on__isnull=True)).distinct()
+        qs = qs.filter(
+            Q(job_title__contains=flt.position)
+            | Q(positions__title__contains=flt.position, positions__ended_on__isnull=True)
+        ).distinct()
     if flt.query:
         qs = qs.filter(search_q(flt.query))
     return qs.select_related("primary_org").order_by("name_pinyin", "id")
@@ -204,7 +225,9 @@ def person_memberships(person: Person):
 
 
 def person_positions(person: Person):
-    return person.positions.select_related("organization").order_by("ended_on", "-started_on", "-id")
+    return person.positions.select_related("organization").order_by(
+        "ended_on", "-started_on", "-id"
+    )
 
 
 def can_see_id_number(user, person: Person) -> bool:

@@ -95,7 +95,9 @@ def organization_update(*, organization: Organization, actor, **fields: Any) -> 
 
 
 @transaction.atomic
-def organization_move(*, organization: Organization, new_parent: Organization, actor) -> Organization:
+def organization_move(
+    *, organization: Organization, new_parent: Organization, actor
+) -> Organization:
     """Move a subtree under another parent; permissions and scoped lists follow the new paths."""
     _require(actor, "orgs.manage_organization", organization)
     _require(actor, "orgs.manage_organization", new_parent)
@@ -115,11 +117,16 @@ def organization_move(*, organization: Organization, new_parent: Organization, a
 
 
 def _has_records(org: Organization) -> bool:
-    return Person.objects.filter(primary_org__path__startswith=org.path).exists() or org.memberships.exists()
+    return (
+        Person.objects.filter(primary_org__path__startswith=org.path).exists()
+        or org.memberships.exists()
+    )
 
 
 @transaction.atomic
-def organization_dissolve(*, organization: Organization, on: date | None = None, actor) -> Organization:
+def organization_dissolve(
+    *, organization: Organization, on: date | None = None, actor
+) -> Organization:
     """Dissolve (撤销) an organization with its whole subtree; active members must move first."""
     _require(actor, "orgs.manage_organization", organization)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -132,7 +139,8 @@ def organization_dissolve(*, organization: Organization, on: date | None = None,
     ).count()
     if active_people:
         raise ValidationError(
-            _("该组织及其下级还有 %(n)d 名在册人员，请先转移人员或使用“合并”。") % {"n": active_people}
+            _("该组织及其下级还有 %(n)d 名在册人员，请先转移人员或使用“合并”。")
+            % {"n": active_people}
         )
     on = on or timezone.localdate()
     for node in Organization.objects.filter(path__startswith=org.path, status=OrgStatus.ACTIVE):
@@ -161,7 +169,12 @@ def organization_merge(
         Organization.objects.move(Organization.objects.get(pk=child.pk), into, pos="last-child")
         into.refresh_from_db()
     for person in Person.objects.filter(primary_org=org, status=PersonStatus.ACTIVE):
-        _transfer(person, into, on, _("组织合并：%(old)s 并入 %(new)s") % {"old": org.name, "new": into.name})
+        _transfer(
+            person,
+            into,
+            on,
+            _("组织合并：%(old)s 并入 %(new)s") % {"old": org.name, "new": into.name},
+        )
     org.refresh_from_db()
     org.status = OrgStatus.DISSOLVED
     org.dissolved_on = on
@@ -216,7 +229,11 @@ def clean_person(person: Person, *, check_unique: bool = True) -> None:
     if person.political_status in (PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY):
         if not person.joined_party_on:
             errors.setdefault("joined_party_on", []).append(_("党员须填写入党日期。"))
-    if person.full_member_on and person.joined_party_on and person.full_member_on < person.joined_party_on:
+    if (
+        person.full_member_on
+        and person.joined_party_on
+        and person.full_member_on < person.joined_party_on
+    ):
         errors.setdefault("full_member_on", []).append(_("转正日期不能早于入党日期。"))
     if person.political_status == PoliticalStatus.PROBATIONARY and person.full_member_on:
         errors.setdefault("full_member_on", []).append(_("预备党员尚无转正日期。"))
@@ -236,7 +253,9 @@ def clean_person(person: Person, *, check_unique: bool = True) -> None:
     if errors:
         raise ValidationError(errors)
     try:
-        person.full_clean(exclude=["primary_org", "id_number"], validate_unique=False, validate_constraints=False)
+        person.full_clean(
+            exclude=["primary_org", "id_number"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from None
     person.name_pinyin, person.name_initials = pinyin_keys(person.name)
@@ -259,7 +278,9 @@ def person_create(
     _require(actor, "orgs.manage_person", organization)
     if organization.status != OrgStatus.ACTIVE:
         raise ValidationError(_("不能把人员加入已撤销的组织。"))
-    person = Person(primary_org=organization, **{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    person = Person(
+        primary_org=organization, **{k: v for k, v in fields.items() if k in PERSON_FIELDS}
+    )
     clean_person(person)
     _save_person(person)
     Membership.objects.create(
@@ -280,7 +301,9 @@ def person_update(*, person: Person, actor, **fields: Any) -> Person:
 
 
 def _transfer(person: Person, organization: Organization, on: date, note: str) -> None:
-    current = Membership.objects.select_for_update().filter(person=person, ended_on__isnull=True).first()
+    current = (
+        Membership.objects.select_for_update().filter(person=person, ended_on__isnull=True).first()
+    )
     if current:
         if current.started_on > on:
             raise ValidationError(_("转移日期不能早于当前组织关系的起始日期。"))
@@ -318,7 +341,9 @@ def person_set_status(*, person: Person, status: str, actor) -> Person:
         clean_person(person)
     _save_person(person)
     if status != PersonStatus.ACTIVE:
-        Membership.objects.filter(person=person, ended_on__isnull=True).update(ended_on=timezone.localdate())
+        Membership.objects.filter(person=person, ended_on__isnull=True).update(
+            ended_on=timezone.localdate()
+        )
     return person
 
 

@@ -38,7 +38,9 @@ def _crumbs(user, org: Organization | None, *extra):
     crumbs = [{"label": _("组织"), "url": reverse("orgs:tree")}]
     if org is not None:
         for ancestor in selectors.ancestors_in_scope(user, org):
-            crumbs.append({"label": ancestor.display_name, "url": reverse("orgs:detail", args=[ancestor.pk])})
+            crumbs.append(
+                {"label": ancestor.display_name, "url": reverse("orgs:detail", args=[ancestor.pk])}
+            )
         crumbs.append({"label": org.display_name, "url": reverse("orgs:detail", args=[org.pk])})
     crumbs.extend(extra)
     return crumbs
@@ -77,7 +79,9 @@ def tree(request):
     if len(roots) <= 3:
         # A county has one root: open its first level so the page shows something useful.
         for root in roots:
-            root.children_nodes = selectors.children_of(request.user, root, include_dissolved=include_dissolved)
+            root.children_nodes = selectors.children_of(
+                request.user, root, include_dissolved=include_dissolved
+            )
     return render(
         request,
         "orgs/tree.html",
@@ -94,13 +98,19 @@ def tree_children(request, pk):
     parent = selectors.access_organization(request.user, pk)
     include_dissolved = request.GET.get("dissolved") == "1"
     nodes = selectors.children_of(request.user, parent, include_dissolved=include_dissolved)
-    return render(request, "orgs/_tree_nodes.html", {"nodes": nodes, "include_dissolved": include_dissolved})
+    return render(
+        request, "orgs/_tree_nodes.html", {"nodes": nodes, "include_dissolved": include_dissolved}
+    )
 
 
 @login_required
 def tree_search(request):
     results = selectors.search_organizations(request.user, request.GET.get("q", ""))
-    return render(request, "orgs/_search_results.html", {"results": results, "query": request.GET.get("q", "")})
+    return render(
+        request,
+        "orgs/_search_results.html",
+        {"results": results, "query": request.GET.get("q", "")},
+    )
 
 
 @login_required
@@ -117,7 +127,9 @@ def organization_detail(request, pk):
     page = Paginator(members if can_view_people else Person.objects.none(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    grants = org.grants.select_related("user", "user__person", "role").order_by("role_id", "user__username")
+    grants = org.grants.select_related("user", "user__person", "role").order_by(
+        "role_id", "user__username"
+    )
     return render(
         request,
         "orgs/organization_detail.html",
@@ -128,8 +140,10 @@ def organization_detail(request, pk):
             "can_view_people": can_view_people,
             "counts": selectors.subtree_counts(org),
             "grants": grants if permissions.user_can(user, "accounts.manage_grants", org) else None,
-            "can_manage": permissions.user_can(user, "orgs.manage_organization", org) and org.is_active,
-            "can_add_person": permissions.user_can(user, "orgs.manage_person", org) and org.is_active,
+            "can_manage": permissions.user_can(user, "orgs.manage_organization", org)
+            and org.is_active,
+            "can_add_person": permissions.user_can(user, "orgs.manage_person", org)
+            and org.is_active,
             "history": history_for(user, org),
             "crumbs": _crumbs(user, org),
         },
@@ -140,9 +154,9 @@ def _secretary_choices(org: Organization | None, parent: Organization | None):
     base = org or parent
     if base is None:
         return Person.objects.none()
-    return Person.objects.filter(primary_org__path__startswith=base.path, status=PersonStatus.ACTIVE).order_by(
-        "name_pinyin"
-    )
+    return Person.objects.filter(
+        primary_org__path__startswith=base.path, status=PersonStatus.ACTIVE
+    ).order_by("name_pinyin")
 
 
 @login_required
@@ -151,7 +165,9 @@ def organization_create(request, parent_pk):
     form = OrganizationForm(request.POST or None, secretary_choices=Person.objects.none())
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organization_create(parent=parent, actor=request.user, **form.cleaned_data)
+            org = services.organization_create(
+                parent=parent, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -172,7 +188,9 @@ def organization_create(request, parent_pk):
 @login_required
 def organization_edit(request, pk):
     org = selectors.access_organization(request.user, pk, "orgs.manage_organization")
-    form = OrganizationForm(request.POST or None, instance=org, secretary_choices=_secretary_choices(org, None))
+    form = OrganizationForm(
+        request.POST or None, instance=org, secretary_choices=_secretary_choices(org, None)
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in form.fields}
         try:
@@ -185,7 +203,12 @@ def organization_edit(request, pk):
     return render(
         request,
         "orgs/organization_form.html",
-        {"form": form, "org": org, "title": _("编辑组织"), "crumbs": _crumbs(request.user, org, {"label": _("编辑")})},
+        {
+            "form": form,
+            "org": org,
+            "title": _("编辑组织"),
+            "crumbs": _crumbs(request.user, org, {"label": _("编辑")}),
+        },
     )
 
 
@@ -195,19 +218,32 @@ def _pick_view(request, pk, *, action: str):
     candidates = _manageable_orgs(user).exclude(path__startswith=org.path)
     labels = {
         "move": (_("移动组织"), _("移到此组织之下"), _("移动后，其下级组织、人员和权限随之迁移。")),
-        "merge": (_("合并组织"), _("并入组织"), _("本组织的人员和下级组织将转入目标组织，本组织随后撤销。")),
+        "merge": (
+            _("合并组织"),
+            _("并入组织"),
+            _("本组织的人员和下级组织将转入目标组织，本组织随后撤销。"),
+        ),
     }
     title, target_label, hint = labels[action]
-    form = OrganizationPickForm(request.POST or None, queryset=candidates, target_label=target_label)
+    form = OrganizationPickForm(
+        request.POST or None, queryset=candidates, target_label=target_label
+    )
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target"]
         try:
             if action == "move":
                 services.organization_move(organization=org, new_parent=target, actor=user)
-                messages.success(request, _("已把“%(org)s”移到“%(to)s”之下。") % {"org": org.name, "to": target.name})
+                messages.success(
+                    request,
+                    _("已把“%(org)s”移到“%(to)s”之下。") % {"org": org.name, "to": target.name},
+                )
             else:
-                services.organization_merge(organization=org, into=target, on=form.cleaned_data["on"], actor=user)
-                messages.success(request, _("已把“%(org)s”并入“%(to)s”。") % {"org": org.name, "to": target.name})
+                services.organization_merge(
+                    organization=org, into=target, on=form.cleaned_data["on"], actor=user
+                )
+                messages.success(
+                    request, _("已把“%(org)s”并入“%(to)s”。") % {"org": org.name, "to": target.name}
+                )
                 return redirect("orgs:detail", target.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -218,7 +254,13 @@ def _pick_view(request, pk, *, action: str):
     return render(
         request,
         "orgs/organization_pick.html",
-        {"form": form, "org": org, "title": title, "hint": hint, "crumbs": _crumbs(user, org, {"label": title})},
+        {
+            "form": form,
+            "org": org,
+            "title": title,
+            "hint": hint,
+            "crumbs": _crumbs(user, org, {"label": title}),
+        },
     )
 
 
@@ -252,7 +294,9 @@ def organization_dissolve(request, pk):
             "form": form,
             "org": org,
             "title": _("撤销组织"),
-            "hint": _("撤销后组织保留在系统中，可在组织树中“显示已撤销”查看；有在册人员的组织须先转移人员或合并。"),
+            "hint": _(
+                "撤销后组织保留在系统中，可在组织树中“显示已撤销”查看；有在册人员的组织须先转移人员或合并。"
+            ),
             "danger": True,
             "crumbs": _crumbs(user, org, {"label": _("撤销组织")}),
         },
@@ -313,7 +357,11 @@ def people_list(request):
         "can_add": permissions.has_any(user, "orgs.manage_person"),
         "crumbs": [{"label": _("人员")}],
     }
-    template = "orgs/_people_table.html" if request.htmx and request.htmx.target == "people-table" else "orgs/people_list.html"
+    template = (
+        "orgs/_people_table.html"
+        if request.htmx and request.htmx.target == "people-table"
+        else "orgs/people_list.html"
+    )
     return render(request, template, context)
 
 
@@ -363,7 +411,14 @@ def person_create(request):
     return render(
         request,
         "orgs/person_form.html",
-        {"form": form, "title": _("添加人员"), "crumbs": [{"label": _("人员"), "url": reverse("orgs:people")}, {"label": _("添加人员")}]},
+        {
+            "form": form,
+            "title": _("添加人员"),
+            "crumbs": [
+                {"label": _("人员"), "url": reverse("orgs:people")},
+                {"label": _("添加人员")},
+            ],
+        },
     )
 
 
@@ -385,7 +440,17 @@ def person_edit(request, pk):
     return render(
         request,
         "orgs/person_form.html",
-        {"form": form, "person": person, "title": _("编辑人员信息"), "crumbs": _crumbs(user, person.primary_org, {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])}, {"label": _("编辑")})},
+        {
+            "form": form,
+            "person": person,
+            "title": _("编辑人员信息"),
+            "crumbs": _crumbs(
+                user,
+                person.primary_org,
+                {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])},
+                {"label": _("编辑")},
+            ),
+        },
     )
 
 
@@ -394,7 +459,10 @@ def person_transfer(request, pk):
     user = request.user
     person = selectors.access_person(user, pk, "orgs.manage_person")
     form = TransferForm(
-        request.POST or None, organizations=_manageable_orgs(user, "orgs.manage_person").exclude(pk=person.primary_org_id)
+        request.POST or None,
+        organizations=_manageable_orgs(user, "orgs.manage_person").exclude(
+            pk=person.primary_org_id
+        ),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -413,7 +481,17 @@ def person_transfer(request, pk):
     return render(
         request,
         "orgs/simple_form.html",
-        {"form": form, "title": _("转移组织关系"), "subject": person, "crumbs": _crumbs(user, person.primary_org, {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])}, {"label": _("转移组织关系")})},
+        {
+            "form": form,
+            "title": _("转移组织关系"),
+            "subject": person,
+            "crumbs": _crumbs(
+                user,
+                person.primary_org,
+                {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])},
+                {"label": _("转移组织关系")},
+            ),
+        },
     )
 
 
@@ -424,7 +502,9 @@ def person_status(request, pk):
     form = PersonStatusForm(request.POST or None, initial={"status": person.status})
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_set_status(person=person, status=form.cleaned_data["status"], actor=user)
+            services.person_set_status(
+                person=person, status=form.cleaned_data["status"], actor=user
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -433,7 +513,17 @@ def person_status(request, pk):
     return render(
         request,
         "orgs/simple_form.html",
-        {"form": form, "title": _("变更人员状态"), "subject": person, "crumbs": _crumbs(user, person.primary_org, {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])}, {"label": _("变更状态")})},
+        {
+            "form": form,
+            "title": _("变更人员状态"),
+            "subject": person,
+            "crumbs": _crumbs(
+                user,
+                person.primary_org,
+                {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])},
+                {"label": _("变更状态")},
+            ),
+        },
     )
 
 
@@ -453,7 +543,17 @@ def position_add(request, pk):
     return render(
         request,
         "orgs/simple_form.html",
-        {"form": form, "title": _("添加职务"), "subject": person, "crumbs": _crumbs(user, person.primary_org, {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])}, {"label": _("添加职务")})},
+        {
+            "form": form,
+            "title": _("添加职务"),
+            "subject": person,
+            "crumbs": _crumbs(
+                user,
+                person.primary_org,
+                {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])},
+                {"label": _("添加职务")},
+            ),
+        },
     )
 
 

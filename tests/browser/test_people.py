@@ -35,9 +35,10 @@ def test_login_by_mobile_on_a_phone(phone_page, live_server, county, make_user):
     phone_page.click(".navbar-toggler")
     phone_page.click("text=组织")
     phone_page.wait_for_selector("[data-testid=org-tree]")
-    assert "东街社区党支部" in phone_page.inner_text("[data-testid=org-tree]") or phone_page.locator(
-        "[data-testid=org-tree] .toggle"
-    ).count() > 0
+    assert (
+        "东街社区党支部" in phone_page.inner_text("[data-testid=org-tree]")
+        or phone_page.locator("[data-testid=org-tree] .toggle").count() > 0
+    )
 
 
 def test_wrong_password_shows_a_message(page, live_server, county, make_user):

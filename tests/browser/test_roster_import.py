@@ -14,7 +14,21 @@ from .conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HEADERS = ["姓名", "性别", "民族", "身份证号", "出生日期", "手机号", "学历", "政治面貌", "入党日期", "转正日期", "组织代码", "工作单位", "职务"]
+HEADERS = [
+    "姓名",
+    "性别",
+    "民族",
+    "身份证号",
+    "出生日期",
+    "手机号",
+    "学历",
+    "政治面貌",
+    "入党日期",
+    "转正日期",
+    "组织代码",
+    "工作单位",
+    "职务",
+]
 
 
 def roster(path, rows):
@@ -28,7 +42,9 @@ def roster(path, rows):
     return str(path)
 
 
-def test_secretary_imports_a_roster_fixes_a_bad_row_and_finds_the_person(page, live_server, county, make_user, tmp_path):
+def test_secretary_imports_a_roster_fixes_a_bad_row_and_finds_the_person(
+    page, live_server, county, make_user, tmp_path
+):
     secretary_person = PersonFactory(primary_org=county.branch1, name="王书记")
     make_user("branch_secretary", county.branch1, username="sj02", person=secretary_person)
     PersonFactory(primary_org=county.branch1, name="赵一")
@@ -41,8 +57,36 @@ def test_secretary_imports_a_roster_fixes_a_bad_row_and_finds_the_person(page, l
 
     def rows(second):
         return [
-            ["周明华", "男", "汉族", good_id, "1990-05-06", "13800138000", "大学本科", "中共党员", "2012-07-01", "2013-07-01", code, "县司法局", "科员"],
-            ["吴晓丽", "女", "汉族", second, "1992-08-09", "13900139000", "硕士研究生", "群众", "", "", code, "县司法局", "科员"],
+            [
+                "周明华",
+                "男",
+                "汉族",
+                good_id,
+                "1990-05-06",
+                "13800138000",
+                "大学本科",
+                "中共党员",
+                "2012-07-01",
+                "2013-07-01",
+                code,
+                "县司法局",
+                "科员",
+            ],
+            [
+                "吴晓丽",
+                "女",
+                "汉族",
+                second,
+                "1992-08-09",
+                "13900139000",
+                "硕士研究生",
+                "群众",
+                "",
+                "",
+                code,
+                "县司法局",
+                "科员",
+            ],
         ]
 
     log_in(page, live_server, "sj02", PASSWORD)
@@ -54,7 +98,9 @@ def test_secretary_imports_a_roster_fixes_a_bad_row_and_finds_the_person(page, l
 
     # First upload: one bad row.
     page.click("text=导入花名册")
-    page.set_input_files("[data-testid=roster-file]", roster(tmp_path / "roster-bad.xlsx", rows(bad_id)))
+    page.set_input_files(
+        "[data-testid=roster-file]", roster(tmp_path / "roster-bad.xlsx", rows(bad_id))
+    )
     page.click("[data-testid=roster-upload]")
     error_row = page.locator("[data-testid=roster-error-row]")
     assert error_row.count() == 1
@@ -63,7 +109,9 @@ def test_secretary_imports_a_roster_fixes_a_bad_row_and_finds_the_person(page, l
 
     # Fix the file and upload again: no errors, confirm.
     page.click("[data-testid=roster-reupload]")
-    page.set_input_files("[data-testid=roster-file]", roster(tmp_path / "roster-good.xlsx", rows(second_id)))
+    page.set_input_files(
+        "[data-testid=roster-file]", roster(tmp_path / "roster-good.xlsx", rows(second_id))
+    )
     page.click("[data-testid=roster-upload]")
     assert page.locator("[data-testid=roster-error-row]").count() == 0
     assert page.inner_text("[data-testid=roster-count-create]").strip() == "2"

@@ -11,7 +11,10 @@ def test_system_admin_on_the_root_enters_the_admin(client, county, make_user):
     assert client.get("/admin/").status_code == 200
 
 
-@pytest.mark.parametrize(("role", "on"), [("org_dept_admin", "root"), ("committee_admin", "town"), ("system_admin", "town")])
+@pytest.mark.parametrize(
+    ("role", "on"),
+    [("org_dept_admin", "root"), ("committee_admin", "town"), ("system_admin", "town")],
+)
 def test_others_are_kept_out_even_as_staff(client, county, make_user, role, on):
     user = make_user(role, getattr(county, on), is_staff=True)
     client.force_login(user)

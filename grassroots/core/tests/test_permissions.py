@@ -25,7 +25,9 @@ def test_grant_covers_the_subtree_and_nothing_beside_it(county, make_user):
     assert list(visible) == [inside]
 
 
-def test_objects_for_is_one_query_whatever_the_number_of_grants(county, make_user, django_assert_num_queries):
+def test_objects_for_is_one_query_whatever_the_number_of_grants(
+    county, make_user, django_assert_num_queries
+):
     officer = make_user("committee_admin", county.justice)
     for org in (county.branch1, county.branch2, county.community, county.town):
         from grassroots.core.testing import grant
@@ -59,7 +61,10 @@ def test_moving_a_subtree_moves_the_permissions(county, make_user):
     assert user_can(town_admin, "orgs.view_person", person)
     assert not user_can(justice_admin, "orgs.view_person", person)
     assert person in objects_for(town_admin, "orgs.view_person", Person.objects.all())
-    assert Organization.objects.get_parent(Organization.objects.get(pk=county.branch2.pk)).pk == county.town.pk
+    assert (
+        Organization.objects.get_parent(Organization.objects.get(pk=county.branch2.pk)).pk
+        == county.town.pk
+    )
 
 
 def test_member_sees_only_their_own_record(county, make_user):

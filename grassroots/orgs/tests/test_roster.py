@@ -600,7 +600,9 @@ def test_nightly_task_cancels_everyones_abandoned_uploads(
     old, _plan = plan_for(secretary, county.justice, [row()])
     other_old, _plan = plan_for(other, county.justice, [row()])
     fresh, _plan = plan_for(other, county.justice, [row()])
-    RosterImport.objects.filter(pk__in=[old.pk, other_old.pk]).update(created_at=timezone.now() - timedelta(days=2))
+    RosterImport.objects.filter(pk__in=[old.pk, other_old.pk]).update(
+        created_at=timezone.now() - timedelta(days=2)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         purge_abandoned_roster_uploads.call_local()
     statuses = dict(RosterImport.objects.values_list("pk", "status"))

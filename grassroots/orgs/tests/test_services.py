@@ -54,7 +54,9 @@ def test_create_person_fills_birth_date_pinyin_and_membership(county, secretary)
 )
 def test_bad_person_data_is_refused_and_nothing_saved(county, secretary, overrides, field):
     with pytest.raises(ValidationError) as exc:
-        services.person_create(organization=county.branch1, actor=secretary, **person_data(**overrides))
+        services.person_create(
+            organization=county.branch1, actor=secretary, **person_data(**overrides)
+        )
     assert field in exc.value.message_dict
     assert not Person.objects.exists()
     assert not Membership.objects.exists()
@@ -64,7 +66,9 @@ def test_id_number_unique_among_active_people(county, secretary):
     data = person_data()
     first = services.person_create(organization=county.branch1, actor=secretary, **data)
     with pytest.raises(ValidationError) as exc:
-        services.person_create(organization=county.branch1, actor=secretary, **{**data, "name": "李四"})
+        services.person_create(
+            organization=county.branch1, actor=secretary, **{**data, "name": "李四"}
+        )
     assert "id_number" in exc.value.message_dict
     # Once the first has left, the number may be used again (e.g. a returning member re-registered).
     services.person_set_status(person=first, status=PersonStatus.LEFT, actor=secretary)
@@ -90,7 +94,9 @@ def test_secretary_cannot_create_people_in_a_sibling_branch(county, secretary):
 def test_transfer_keeps_the_membership_history(county, make_user):
     admin = make_user("committee_admin", county.justice)
     person = PersonFactory(primary_org=county.branch1)
-    services.person_transfer(person=person, organization=county.branch2, on=date(2026, 6, 1), actor=admin)
+    services.person_transfer(
+        person=person, organization=county.branch2, on=date(2026, 6, 1), actor=admin
+    )
     history = list(Membership.objects.filter(person=person).order_by("started_on"))
     assert [(m.organization_id, m.ended_on) for m in history] == [
         (county.branch1.pk, date(2026, 6, 1)),
@@ -110,7 +116,11 @@ def test_org_code_is_unique_with_a_clear_message(county, make_user):
     admin = make_user("committee_admin", county.justice)
     with pytest.raises(ValidationError) as exc:
         services.organization_create(
-            parent=county.justice, actor=admin, code=county.branch1.code, name="新支部", kind=kind("branch")
+            parent=county.justice,
+            actor=admin,
+            code=county.branch1.code,
+            name="新支部",
+            kind=kind("branch"),
         )
     assert "code" in exc.value.message_dict
 
@@ -118,17 +128,25 @@ def test_org_code_is_unique_with_a_clear_message(county, make_user):
 def test_create_child_and_refuse_outside_scope(county, make_user):
     admin = make_user("committee_admin", county.justice)
     org = services.organization_create(
-        parent=county.justice, actor=admin, code="N001", name="县司法局第三党支部", kind=kind("branch")
+        parent=county.justice,
+        actor=admin,
+        code="N001",
+        name="县司法局第三党支部",
+        kind=kind("branch"),
     )
     assert Organization.objects.get_parent(org).pk == county.justice.pk
     with pytest.raises(PermissionDenied):
-        services.organization_create(parent=county.town, actor=admin, code="N002", name="X", kind=kind("branch"))
+        services.organization_create(
+            parent=county.town, actor=admin, code="N002", name="X", kind=kind("branch")
+        )
 
 
 def test_move_under_own_descendant_is_refused(county, make_user):
     admin = make_user("system_admin", county.root)
     with pytest.raises(ValidationError):
-        services.organization_move(organization=county.justice, new_parent=county.branch1, actor=admin)
+        services.organization_move(
+            organization=county.justice, new_parent=county.branch1, actor=admin
+        )
 
 
 def test_dissolve_refused_while_people_are_active(county, make_user):
@@ -142,7 +160,11 @@ def test_dissolve_refused_while_people_are_active(county, make_user):
 def test_dissolve_an_empty_subtree(county, make_user):
     admin = make_user("committee_admin", county.town)
     services.organization_dissolve(organization=county.town, on=date(2026, 11, 1), actor=admin)
-    statuses = set(Organization.objects.filter(path__startswith=county.town.path).values_list("status", flat=True))
+    statuses = set(
+        Organization.objects.filter(path__startswith=county.town.path).values_list(
+            "status", flat=True
+        )
+    )
     assert statuses == {OrgStatus.DISSOLVED}
 
 

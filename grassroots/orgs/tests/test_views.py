@@ -29,7 +29,9 @@ ROLE_CASES = [
 
 
 @pytest.mark.parametrize(("role", "on", "allowed", "refused"), ROLE_CASES)
-def test_person_page_by_role_at_the_subtree_boundary(client, county, make_user, role, on, allowed, refused):
+def test_person_page_by_role_at_the_subtree_boundary(
+    client, county, make_user, role, on, allowed, refused
+):
     user = make_user(role, getattr(county, on))
     inside = PersonFactory(primary_org=getattr(county, allowed))
     login(client, user)
@@ -51,7 +53,9 @@ def test_member_sees_own_record_only(client, county, make_user):
     assert client.get(reverse("orgs:person_detail", args=[colleague.pk])).status_code == 404
     # The people list sends a member to their own page.
     response = client.get(reverse("orgs:people"))
-    assert response.status_code == 302 and response.url == reverse("orgs:person_detail", args=[me.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "orgs:person_detail", args=[me.pk]
+    )
     assert client.get(reverse("orgs:person_edit", args=[me.pk])).status_code == 404
 
 
@@ -68,20 +72,32 @@ def test_permissions_follow_a_moved_subtree(client, county, make_user):
     assert login(client, justice_admin).get(url).status_code == 200
     assert login(client, town_admin).get(url).status_code == 404
 
-    organization_move(organization=county.branch2, new_parent=county.town, actor=make_user("system_admin", county.root))
+    organization_move(
+        organization=county.branch2,
+        new_parent=county.town,
+        actor=make_user("system_admin", county.root),
+    )
 
     assert login(client, justice_admin).get(url).status_code == 404
     assert login(client, town_admin).get(url).status_code == 200
 
 
 def test_id_number_is_masked_without_the_permission(client, county, make_user):
-    person = PersonFactory(primary_org=county.branch1, id_number=make_id_number(date(1990, 1, 1), "M"))
+    person = PersonFactory(
+        primary_org=county.branch1, id_number=make_id_number(date(1990, 1, 1), "M")
+    )
     person.gender = "M"
     secretary = make_user("branch_secretary", county.branch1)
-    page = login(client, secretary).get(reverse("orgs:person_detail", args=[person.pk])).content.decode()
+    page = (
+        login(client, secretary)
+        .get(reverse("orgs:person_detail", args=[person.pk]))
+        .content.decode()
+    )
     assert person.id_number not in page and person.masked_id_number in page
     admin = make_user("committee_admin", county.justice)
-    page = login(client, admin).get(reverse("orgs:person_detail", args=[person.pk])).content.decode()
+    page = (
+        login(client, admin).get(reverse("orgs:person_detail", args=[person.pk])).content.decode()
+    )
     assert person.id_number in page
 
 
@@ -91,9 +107,17 @@ def test_secretary_edit_form_hides_id_number_and_keeps_it(client, county, make_u
     login(client, secretary)
     url = reverse("orgs:person_edit", args=[person.pk])
     assert 'name="id_number"' not in client.get(url).content.decode()
-    response = client.post(url, {"name": "新名字", "gender": person.gender, "ethnicity": "01",
-                                 "birth_date": person.birth_date.isoformat(), "political_status": "masses",
-                                 "mobile": person.mobile})
+    response = client.post(
+        url,
+        {
+            "name": "新名字",
+            "gender": person.gender,
+            "ethnicity": "01",
+            "birth_date": person.birth_date.isoformat(),
+            "political_status": "masses",
+            "mobile": person.mobile,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     person.refresh_from_db()
     assert person.name == "新名字" and len(person.id_number) == 18
@@ -104,8 +128,15 @@ def test_person_create_with_bad_input_shows_messages_and_saves_nothing(client, c
     login(client, secretary)
     response = client.post(
         reverse("orgs:person_create"),
-        {"organization": county.branch1.pk, "name": "王" * 500, "id_number": "320102198503141230",
-         "birth_date": "not-a-date", "mobile": "123", "political_status": "party_member", "ethnicity": "99"},
+        {
+            "organization": county.branch1.pk,
+            "name": "王" * 500,
+            "id_number": "320102198503141230",
+            "birth_date": "not-a-date",
+            "mobile": "123",
+            "political_status": "party_member",
+            "ethnicity": "99",
+        },
     )
     assert response.status_code == 200
     assert not Person.objects.exists()
@@ -117,8 +148,13 @@ def test_person_create_in_another_branch_is_refused(client, county, make_user):
     login(client, secretary)
     response = client.post(
         reverse("orgs:person_create"),
-        {"organization": county.branch2.pk, "name": "王五", "gender": "M", "ethnicity": "01",
-         "political_status": "masses"},
+        {
+            "organization": county.branch2.pk,
+            "name": "王五",
+            "gender": "M",
+            "ethnicity": "01",
+            "political_status": "masses",
+        },
     )
     assert response.status_code == 200  # the form refuses the choice
     assert not Person.objects.exists()
@@ -139,22 +175,37 @@ def test_secretary_may_not_manage_organizations(client, county, make_user):
     login(client, secretary)
     assert client.get(reverse("orgs:detail", args=[county.branch1.pk])).status_code == 200
     assert client.get(reverse("orgs:edit", args=[county.branch1.pk])).status_code == 404
-    assert client.post(reverse("orgs:dissolve", args=[county.branch1.pk]), {"confirm": "on"}).status_code == 404
+    assert (
+        client.post(
+            reverse("orgs:dissolve", args=[county.branch1.pk]), {"confirm": "on"}
+        ).status_code
+        == 404
+    )
 
 
 def test_committee_admin_moves_a_branch_through_the_page(client, county, make_user):
     admin = make_user("system_admin", county.root)
     login(client, admin)
-    response = client.post(reverse("orgs:move", args=[county.branch2.pk]), {"target": county.town.pk})
+    response = client.post(
+        reverse("orgs:move", args=[county.branch2.pk]), {"target": county.town.pk}
+    )
     assert response.status_code == 302, response.context["form"].errors
-    assert Organization.objects.get_parent(Organization.objects.get(pk=county.branch2.pk)).pk == county.town.pk
+    assert (
+        Organization.objects.get_parent(Organization.objects.get(pk=county.branch2.pk)).pk
+        == county.town.pk
+    )
 
 
 def test_switcher_refuses_an_org_outside_scope(client, county, make_user):
     admin = make_user("committee_admin", county.town)
     login(client, admin)
-    assert client.post(reverse("orgs:switch"), {"organization": county.justice.pk}).status_code == 404
-    response = client.post(reverse("orgs:switch"), {"organization": county.community.pk, "next": "https://evil.example/"})
+    assert (
+        client.post(reverse("orgs:switch"), {"organization": county.justice.pk}).status_code == 404
+    )
+    response = client.post(
+        reverse("orgs:switch"),
+        {"organization": county.community.pk, "next": "https://evil.example/"},
+    )
     assert response.status_code == 302 and response.url == reverse("core:home")
 
 
@@ -163,6 +214,7 @@ def test_people_search_by_pinyin_initials_and_mobile(client, county, make_user):
     PersonFactory(primary_org=county.branch1, name="张海生", mobile="13900001111")
     PersonFactory(primary_org=county.branch1, name="李明", mobile="13700002222")
     login(client, admin)
+
     def names(q):
         return [p.name for p in client.get(reverse("orgs:people"), {"q": q}).context["page_obj"]]
 
@@ -172,15 +224,26 @@ def test_people_search_by_pinyin_initials_and_mobile(client, county, make_user):
     assert names("海生") == ["张海生"]
 
 
-@pytest.mark.parametrize("params", [{"page": "abc"}, {"page": "-1"}, {"org": "x"}, {"q": "张" * 5000},
-                                    {"political_status": "nope"}, {"org": "99999999999999999999"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "abc"},
+        {"page": "-1"},
+        {"org": "x"},
+        {"q": "张" * 5000},
+        {"political_status": "nope"},
+        {"org": "99999999999999999999"},
+    ],
+)
 def test_people_list_never_fails_on_malformed_filters(client, county, make_user, params):
     admin = make_user("committee_admin", county.justice)
     login(client, admin)
     assert client.get(reverse("orgs:people"), params).status_code == 200
 
 
-def test_people_list_query_budget_with_1000_people(client, county, make_user, django_assert_max_num_queries):
+def test_people_list_query_budget_with_1000_people(
+    client, county, make_user, django_assert_max_num_queries
+):
     admin = make_user("committee_admin", county.justice)
     PersonFactory.create_batch(40, primary_org=county.branch1)
     login(client, admin)
@@ -193,7 +256,9 @@ def test_people_list_query_budget_with_1000_people(client, county, make_user, dj
     assert "1000" in response.content.decode()
 
 
-def test_tree_page_query_budget_with_1000_organizations(client, county, make_user, django_assert_max_num_queries):
+def test_tree_page_query_budget_with_1000_organizations(
+    client, county, make_user, django_assert_max_num_queries
+):
     admin = make_user("system_admin", county.root)
     login(client, admin)
     with django_assert_max_num_queries(20) as small:
