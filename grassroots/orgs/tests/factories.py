@@ -7,21 +7,13 @@ from types import SimpleNamespace
 import factory
 from faker import Faker
 
-from grassroots.core.validators import id_check_digit
+from grassroots.orgs.demo import make_id_number
 from grassroots.orgs.enums import Gender, PoliticalStatus
 from grassroots.orgs.kinds import ensure_default_kinds
 from grassroots.orgs.models import Organization, OrganizationKind, Person
 from grassroots.orgs.pinyin import pinyin_keys
 
 fake = Faker("zh_CN")
-_REGIONS = ["320102", "320104", "320105", "320106", "320111", "320113", "320114", "320115"]
-
-
-def make_id_number(birth: date, gender: str, rng: random.Random | None = None) -> str:
-    rng = rng or random
-    seq = rng.randint(0, 49) * 2 + (1 if gender == Gender.MALE else 0)
-    first17 = f"{rng.choice(_REGIONS)}{birth:%Y%m%d}{rng.randint(0, 9)}{seq:02d}"
-    return first17 + id_check_digit(first17)
 
 
 def kind(code: str) -> OrganizationKind:

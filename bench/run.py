@@ -1,0 +1,415 @@
+#!/usr/bin/env python
+"""Benchmark of the main pages on county-scale data, in a database of its own.
+
+    .venv/bin/python bench/run.py [--small] [--keep] [--reuse] [--requests 50] [--explain]
+
+SQLite: a file under var/bench/. PostgreSQL when DATABASE_URL is set: the same server, but a
+database named grassroots_bench (BENCH_DATABASE_NAME), created if needed and dropped afterwards
+unless --keep. The development database is never opened. Every page is requested through
+Django's test Client with the real middleware and templates, logged in with a session; each is
+compared with a bare view that reads the same 50 rows in one query and renders no template.
+Results are printed and written to bench/results/<date>-<db>[-small].md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BENCH_DIR))
+
+TARGET_P95_MS = 150.0
+TARGET_RATIO = 3.0
+ROSTER_ROWS = 10_000
+
+
+# --- The database of the benchmark ------------------------------------------------------
+
+
+def _pg_bench_url(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _pg_admin(url: str):
+    """A connection to the server's maintenance database, to create or drop the bench one."""
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(
+        host=parts.hostname or "localhost",
+        port=parts.port or 5432,
+        user=parts.username or None,
+        password=parts.password or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def prepare_database(args) -> tuple[str, str, callable]:
+    """Point DATABASE_URL at the bench database; return (label, url, cleanup)."""
+    dev_url = os.environ.get("DATABASE_URL", "")
+    if dev_url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        name = os.environ.get("BENCH_DATABASE_NAME", "grassroots_bench")
+        if urlsplit(dev_url).path.lstrip("/") == name:
+            sys.exit(
+                "DATABASE_URL already names the bench database; point it at any other database."
+            )
+        url = _pg_bench_url(dev_url, name)
+        with _pg_admin(dev_url) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if exists and not args.reuse:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                exists = None
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+
+        def cleanup():
+            from django.db import connections
+
+            connections.close_all()
+            with _pg_admin(dev_url) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        os.environ["DATABASE_URL"] = url
+        return "postgresql", f"postgresql://…/{name}", cleanup
+    if dev_url and not dev_url.startswith("sqlite"):
+        sys.exit(f"bench/run.py supports SQLite and PostgreSQL, not {dev_url.split(':')[0]}")
+    var = BASE_DIR / "var" / "bench"
+    var.mkdir(parents=True, exist_ok=True)
+    path = var / ("bench-small.sqlite3" if args.small else "bench.sqlite3")
+    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+    if not args.reuse:
+        for f in files:
+            f.unlink(missing_ok=True)
+
+    def cleanup():
+        from django.db import connections
+
+        connections.close_all()
+        for f in files:
+            f.unlink(missing_ok=True)
+
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    return "sqlite", str(path.relative_to(BASE_DIR)), cleanup
+
+
+def configure_environment() -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["GRASSROOTS_VAR_DIR"] = str(
+        BASE_DIR / "var" / "bench"
+    )  # keeps var/ of the dev server apart
+    os.environ["DJANGO_DEBUG"] = "0"  # production settings: cached templates, no query log
+    os.environ["STATIC_MANIFEST"] = "0"  # no collectstatic needed
+    os.environ["STATIC_ROOT"] = str(BASE_DIR / "var" / "bench" / "staticfiles")
+    (BASE_DIR / "var" / "bench" / "staticfiles").mkdir(parents=True, exist_ok=True)
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    os.environ["HUEY_IMMEDIATE"] = "1"
+
+
+# --- Measuring -----------------------------------------------------------------------------
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+class Case:
+    def __init__(self, label: str, scope: str, call, check: str = ""):
+        self.label, self.scope, self.call, self.check = label, scope, call, check
+        self.times: list[float] = []
+        self.queries = 0
+        self.slowest: list[tuple[float, str]] = []
+
+
+def measure(case: Case, requests: int) -> None:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    response = case.call()
+    assert response.status_code == 200, f"{case.label}: HTTP {response.status_code}"
+    if case.check:
+        assert case.check in response.content.decode(), (
+            f"{case.label}: {case.check!r} not in the page"
+        )
+    for _ in range(4):  # warm-up: template loaders, the session row, the database's caches
+        case.call()
+    for _ in range(requests):
+        started = time.perf_counter()
+        case.call()
+        case.times.append((time.perf_counter() - started) * 1000)
+    reset_queries()
+    with CaptureQueriesContext(connection) as ctx:
+        case.call()
+    case.queries = len(ctx.captured_queries)
+    case.slowest = sorted(
+        ((float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries), reverse=True
+    )[:3]
+
+
+def explain(sql_with_params: str) -> str:
+    from django.db import connection
+
+    prefix = (
+        "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql_with_params)
+        rows = cursor.fetchall()
+    return "\n".join(" | ".join(str(c) for c in row) for row in rows)
+
+
+def bare_people(request, prefix: str):
+    """What the people page must at least do: 50 people of the scope, one query, no template."""
+    from django.http import JsonResponse
+
+    from grassroots.orgs.models import Person
+
+    rows = list(
+        Person.objects.filter(primary_org__path__startswith=prefix, status="active")
+        .order_by("name_pinyin", "id")
+        .values(
+            "id",
+            "name",
+            "gender",
+            "political_status",
+            "primary_org__name",
+            "job_title",
+            "mobile",
+            "birth_date",
+        )[:50]
+    )
+    return JsonResponse(rows, safe=False)
+
+
+def build_cases(data) -> list[Case]:
+    from django.test import Client, RequestFactory
+    from django.urls import reverse
+
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import Organization
+
+    backend = "grassroots.accounts.backends.MobileOrStaffNumberBackend"
+    secretary, officer = Client(), Client()
+    secretary.force_login(User.objects.get(pk=data.secretary_id), backend=backend)
+    officer.force_login(User.objects.get(pk=data.officer_id), backend=backend)
+    subtree = Organization.objects.get(pk=data.subtree_id)
+    root = Organization.objects.get(pk=data.root_id)
+    factory = RequestFactory()
+    people = reverse("orgs:people")
+
+    def get(client, url, **extra):
+        return lambda: client.get(url, **extra)
+
+    return [
+        Case(
+            "bare: 50 people, subtree",
+            "subtree",
+            lambda: bare_people(factory.get("/bare/"), subtree.path),
+        ),
+        Case(
+            "bare: 50 people, county",
+            "county",
+            lambda: bare_people(factory.get("/bare/"), root.path),
+        ),
+        Case(
+            "people list, subtree (~2,000)",
+            "subtree",
+            get(secretary, people),
+            f"共 {data.subtree_people} 人",
+        ),
+        Case(
+            "people list, one branch",
+            "subtree",
+            get(secretary, people + f"?org={data.branch_id}"),
+        ),
+        Case("people list, county", "county", get(officer, people)),
+        Case("people search zh, county", "county", get(officer, people + "?q=zh")),
+        Case(
+            "people table htmx page 3, county",
+            "county",
+            get(officer, people + "?page=3", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="people-table"),
+        ),
+        Case("tree page, county", "county", get(officer, reverse("orgs:tree"))),
+        Case(
+            "tree children of the root",
+            "county",
+            get(officer, reverse("orgs:tree_children", args=[root.pk])),
+        ),
+        Case(
+            "organization page, subtree root",
+            "subtree",
+            get(secretary, reverse("orgs:detail", args=[subtree.pk])),
+        ),
+        Case(
+            "organization page, general branch",
+            "subtree",
+            get(secretary, reverse("orgs:detail", args=[data.organization_id])),
+        ),
+        Case(
+            "organization page, county root",
+            "county",
+            get(officer, reverse("orgs:detail", args=[root.pk])),
+        ),
+        Case(
+            "person page",
+            "subtree",
+            get(secretary, reverse("orgs:person_detail", args=[data.person_id])),
+        ),
+    ]
+
+
+# --- Roster import -------------------------------------------------------------------------
+
+
+def roster_import(data, log) -> tuple[str, str]:
+    """Time the dry run and the confirmation of a 10,000-row roster, if the roster package has them."""
+    try:
+        from grassroots.orgs.roster import services as roster_services  # noqa: F401
+    except ImportError as exc:
+        return "skipped", f"grassroots.orgs.roster.services is not importable ({exc})"
+    import roster_import as step
+
+    return step.run(data, ROSTER_ROWS, log)
+
+
+# --- Report ----------------------------------------------------------------------------------
+
+
+def table(cases: list[Case]) -> list[str]:
+    bare = {c.scope: percentile(c.times, 95) for c in cases if c.label.startswith("bare")}
+    lines = [
+        "| page | p50 ms | p95 ms | p95 / bare p95 | queries | target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for c in cases:
+        p50, p95 = statistics.median(c.times), percentile(c.times, 95)
+        if c.label.startswith("bare"):
+            ratio, verdict = "1.0", ""
+        else:
+            r = p95 / bare[c.scope]
+            ratio = f"{r:.1f}"
+            ok = p95 <= TARGET_P95_MS and r <= TARGET_RATIO
+            verdict = (
+                "ok"
+                if ok
+                else ("**slow**" if p95 > TARGET_P95_MS else f"over {TARGET_RATIO:.0f}× bare")
+            )
+        lines.append(f"| {c.label} | {p50:.1f} | {p95:.1f} | {ratio} | {c.queries} | {verdict} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--small", action="store_true", help="10,000 people and 500 organizations")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure a database kept with --keep again"
+    )
+    parser.add_argument(
+        "--requests", type=int, default=50, help="timed requests per page (default 50)"
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print the slowest queries with their plans"
+    )
+    parser.add_argument("--no-roster", action="store_true", help="skip the roster import")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    configure_environment()
+    db_label, db_where, cleanup = prepare_database(args)
+
+    import django
+
+    django.setup()
+    import generate
+    from django.core.management import call_command
+    from django.db import connection
+
+    size = generate.SMALL if args.small else generate.FULL
+    log = print
+    log(f"Benchmark database: {db_where}")
+    try:
+        call_command("migrate", verbosity=0)
+        data = generate.existing() if args.reuse else None
+        if data is None:
+            log(f"Generating {size.people:,} people in {size.organizations:,} organizations…")
+            data = generate.generate(size, seed=args.seed, log=log)
+            log(f"  done in {data.seconds:.1f} s")
+        cases = build_cases(data)
+        for case in cases:
+            measure(case, args.requests)
+            log(f"  {case.label}: p95 {percentile(case.times, 95):.1f} ms, {case.queries} queries")
+        roster_status, roster_note = (
+            ("skipped", "--no-roster") if args.no_roster else roster_import(data, log)
+        )
+
+        if db_label == "sqlite":
+            version = connection.Database.sqlite_version
+        else:
+            version = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
+        import django as dj
+
+        lines = [
+            f"# Benchmark {date.today():%Y-%m-%d}, {db_label}{' (small)' if args.small else ''}",
+            "",
+            f"- data: {data.people:,} people, {data.organizations:,} organizations; subtree of {data.subtree_people:,} active people"
+            + (f"; generated in {data.seconds:.1f} s" if data.seconds else ""),
+            f"- database: {db_label} {version}; Django {dj.get_version()}; Python {platform.python_version()}; "
+            f"{platform.machine()}, {os.cpu_count()} CPUs",
+            f"- {args.requests} timed requests per page after 5 warm-up ones; test Client with the real middleware, "
+            "templates and a database session; DEBUG off",
+            f"- targets: p95 ≤ {TARGET_P95_MS:.0f} ms and ≤ {TARGET_RATIO:.0f}× the bare view of the same scope",
+            "",
+            *table(cases),
+            "",
+            f"Roster import of {ROSTER_ROWS:,} rows: {roster_status}. {roster_note}",
+        ]
+        if args.explain:
+            lines += ["", "## Slowest queries", ""]
+            for case in cases:
+                for ms, sql in case.slowest[:1]:
+                    lines += [
+                        f"### {case.label}: {ms:.1f} ms",
+                        "",
+                        "```sql",
+                        sql,
+                        "```",
+                        "",
+                        "```",
+                        explain(sql),
+                        "```",
+                        "",
+                    ]
+        report = "\n".join(lines)
+        print()
+        print(report)
+        results = BENCH_DIR / "results"
+        results.mkdir(exist_ok=True)
+        out = results / f"{date.today():%Y-%m-%d}-{db_label}{'-small' if args.small else ''}.md"
+        out.write_text(report + "\n", encoding="utf-8")
+        print(f"\nWritten to {out.relative_to(BASE_DIR)}")
+    finally:
+        if args.keep:
+            print(f"Kept the bench database: {db_where}")
+        else:
+            cleanup()
+
+
+if __name__ == "__main__":
+    main()
