@@ -7,6 +7,9 @@ from grassroots.core.testing import *  # noqa: F401,F403  (fixtures)
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()  # the cache outlives each test's rolled-back database
     settings.MEDIA_ROOT = tmp_path / "media"
     # Argon2 is the production hasher (see config/settings.py); tests hash thousands of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

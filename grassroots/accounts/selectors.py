@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Q, QuerySet, Subquery, Sum
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -23,10 +23,29 @@ USER_PATH = "person__primary_org__path"
 
 
 def scope_paths_by_codename(user) -> dict[str, list[str]]:
-    """The permission engine's loader: every codename the user holds, with the org paths. One query."""
+    """The permission engine's loader: every codename the user holds, with the org paths. One query.
+
+    A grant on the only top organization covers the whole tree, and is returned as the ROOT
+    prefix, so that scoped queries of a county-wide officer carry no path filter at all.
+    """
+    from grassroots.orgs.models import Organization
+
+    root_count = (
+        Organization.objects.filter(depth=1)
+        .order_by()
+        .values("depth")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
     result: dict[str, set[str]] = defaultdict(set)
-    rows = RoleGrant.objects.filter(user=user).values_list("organization__path", "role__codenames")
-    for path, codenames in rows:
+    rows = (
+        RoleGrant.objects.filter(user=user)
+        .annotate(roots=Subquery(root_count))
+        .values_list("organization__path", "organization__depth", "role__codenames", "roots")
+    )
+    for path, depth, codenames, roots in rows:
+        if depth == 1 and roots == 1:
+            path = permissions.ROOT
         for codename in codenames or []:
             result[codename].add(path)
     return {codename: sorted(paths) for codename, paths in result.items()}
@@ -140,7 +159,7 @@ def people_without_account(user, *, query: str = "", limit: int = 50):
         user__isnull=True, status=PersonStatus.ACTIVE
     )
     if query:
-        qs = qs.filter(search_q(query))
+        qs = qs.filter(search_q(query, user))
     return qs.select_related("primary_org").order_by("name_pinyin", "id")[:limit]
 
 

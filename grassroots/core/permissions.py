@@ -28,6 +28,41 @@ from django.utils.module_loading import import_string
 
 ROOT = ""  # the prefix of every path: a grant with it covers the whole tree
 
+# The characters of materialized paths (treebeard's MP_Node default alphabet), in order.
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def path_upper_bound(prefix: str, alphabet: str = PATH_ALPHABET) -> str | None:
+    """The smallest string greater than every string of `alphabet` that starts with `prefix`:
+    the prefix with its last character incremented in the alphabet, carrying; None when there
+    is no such string."""
+    chars = list(prefix)
+    while chars:
+        position = alphabet.find(chars[-1])
+        if 0 <= position < len(alphabet) - 1:
+            chars[-1] = alphabet[position + 1]
+            return "".join(chars)
+        chars.pop()
+    return None
+
+
+def prefix_q(lookup: str, prefix: str, alphabet: str = PATH_ALPHABET) -> Q:
+    """`lookup` starts with `prefix`, written as a range: both SQLite and PostgreSQL use a plain
+    index for it, where SQLite never uses one for LIKE ... ESCAPE. Values must be made of
+    `alphabet`, whose order agrees with the database collation (digits, then letters)."""
+    if not prefix:
+        return Q()
+    q = Q(**{f"{lookup}__gte": prefix})
+    upper = path_upper_bound(prefix, alphabet)
+    if upper is not None:
+        q &= Q(**{f"{lookup}__lt": upper})
+    return q
+
+
+def subtree_q(path_lookup: str, prefix: str) -> Q:
+    """`path_lookup` is `prefix` or a path below it."""
+    return prefix_q(path_lookup, prefix)
+
 
 @dataclass(frozen=True)
 class Permission:
@@ -130,7 +165,7 @@ def scope_q(user, codename: str, path_lookup: str) -> Q | None:
         return Q()
     q = Q()
     for prefix in prefixes:
-        q |= Q(**{f"{path_lookup}__startswith": prefix})
+        q |= subtree_q(path_lookup, prefix)
     return q
 
 
@@ -141,6 +176,9 @@ def objects_for(
     model = queryset.model
     path_lookup = path_lookup or model.scope_path_lookup
     q = scope_q(user, codename, path_lookup)
+    if q is not None and not q:
+        # The whole tree. (An empty Q would vanish from `own_q | q` below: Q(a) | Q() is Q(a).)
+        return queryset
     owner_lookup = getattr(model, "owner_lookup", None)
     if own and owner_lookup and user.is_authenticated:
         own_q = Q(**{owner_lookup: user})

@@ -73,11 +73,8 @@ class Organization(MP_Node, TimeStampedModel):
         verbose_name_plural = _("组织")
         indexes = [
             models.Index(fields=["status", "kind"], name="org_status_kind"),
-            # Prefix matches (path LIKE '0001%') are the permission engine's hot path; on
-            # PostgreSQL a pattern-ops index serves them under any collation.
-            models.Index(
-                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
-            ),
+            # Subtree filters are path ranges (core.permissions.subtree_q), served by the
+            # unique index on path on both databases.
         ]
 
     def __str__(self) -> str:
@@ -148,7 +145,12 @@ class Person(TimeStampedModel):
             models.Index(fields=["name_initials"], name="person_initials"),
             models.Index(fields=["mobile"], name="person_mobile"),
             models.Index(fields=["name"], name="person_name"),
-            models.Index(fields=["primary_org", "status"], name="person_org_status"),
+            # Counts per organization and of party members read this index alone.
+            models.Index(
+                fields=["primary_org", "status", "political_status"], name="person_org_status_pol"
+            ),
+            # The people list's order: the first page is read in order, not sorted.
+            models.Index(fields=["status", "name_pinyin", "id"], name="person_status_pinyin"),
         ]
 
     def __str__(self) -> str:

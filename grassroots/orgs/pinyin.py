@@ -5,6 +5,8 @@ reads characters as common words, so the surname (one or two characters) is read
 the table below first, and the given name by pypinyin.
 """
 
+import re
+
 from pypinyin import lazy_pinyin
 
 # Compound surnames first: they are matched before single ones.
@@ -88,7 +90,9 @@ def name_syllables(name: str) -> list[str]:
         head, rest = [SURNAMES[name[0]]], name[1:]
     else:
         head, rest = [], name
-    return head + [s for s in lazy_pinyin(rest, errors="ignore") if s.isascii()]
+    # Latin letters in a name (Tom Lee, 阿依古丽·Ali) are kept as words of their own.
+    syllables = lazy_pinyin(rest, errors=lambda chars: re.findall(r"[A-Za-z]+", chars) or None)
+    return head + [s for s in syllables if s and s.isascii() and s.isalpha()]
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:

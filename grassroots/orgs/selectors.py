@@ -6,18 +6,21 @@ import os
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
 from django.http import Http404
 
 from grassroots.core import permissions
 from grassroots.core.permissions import access, objects_for
 
-from .enums import OrgStatus, PersonStatus
+from .enums import PARTY_STATUSES, OrgStatus, PersonStatus
 from .models import Organization, Person
 
+ROOT_PATHS_CACHE_KEY = "orgs:root-paths"
 _INITIALS_RE = re.compile(r"^[a-z]{1,20}$")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _DIGITS_RE = re.compile(r"^\d{3,11}$")
+_ID_RE = re.compile(r"^\d{12,17}[\dX]?$")
 
 
 # --- Organizations -----------------------------------------------------------
@@ -60,13 +63,13 @@ def children_of(
     user, parent: Organization | None, *, include_dissolved: bool = False
 ) -> list[Organization]:
     """Children of a node (or the user's scope roots), each with `people_total`, the active
-    people of its whole subtree. Two queries, whatever the number of children."""
+    people of its whole subtree. Three queries, whatever the number of children."""
     if parent is None:
         qs = scope_roots(user)
     else:
         qs = (
             organizations_for(user)
-            .filter(path__startswith=parent.path, depth=parent.depth + 1)
+            .filter(org_subtree_q("path", parent), depth=parent.depth + 1)
             .order_by("path")
         )
     if not include_dissolved:
@@ -77,30 +80,57 @@ def children_of(
     return with_subtree_totals(nodes)
 
 
+def root_paths() -> list[str]:
+    """Paths of the top organizations, cached: they change only when a system admin adds a root."""
+    return cache.get_or_set(
+        ROOT_PATHS_CACHE_KEY,
+        lambda: list(
+            Organization.objects.filter(depth=1).order_by("path").values_list("path", flat=True)
+        ),
+        300,
+    )
+
+
+def org_subtree_q(path_lookup: str, org: Organization) -> Q:
+    """`path_lookup` lies in org's subtree; no filter at all when org is the only top organization."""
+    if org.depth == 1 and root_paths() == [org.path]:
+        return Q()
+    return permissions.subtree_q(path_lookup, org.path)
+
+
 def with_subtree_totals(nodes: list[Organization]) -> list[Organization]:
-    """Set `people_total` on each node: one grouped query per distinct depth among the nodes."""
-    by_depth: dict[int, list[Organization]] = {}
+    """Set `people_total` on each node, the active people of its whole subtree.
+
+    Two queries: the paths of the organizations under the nodes, and the active people
+    counted per organization (an index-only scan of person(primary_org, status, …)); the
+    sums per node are made here.
+    """
+    if not nodes:
+        return nodes
+    step = Organization.steplen
+    common = os.path.commonprefix([n.path for n in nodes])
+    common = common[: len(common) // step * step]
+    if len(common) == step and root_paths() == [common]:
+        common = permissions.ROOT
+    org_paths = dict(
+        Organization.objects.filter(permissions.subtree_q("path", common)).values_list("id", "path")
+    )
+    people = Person.objects.filter(status=PersonStatus.ACTIVE)
+    if common:
+        people = people.filter(permissions.subtree_q("primary_org__path", common))
+    per_org = people.order_by().values_list("primary_org_id").annotate(n=Count("id"))
+    by_path = {node.path: node for node in nodes}
+    depths = sorted({node.depth for node in nodes})
     for node in nodes:
         node.people_total = 0
-        by_depth.setdefault(node.depth, []).append(node)
-    step = Organization.steplen
-    for depth, group in by_depth.items():
-        length = depth * step
-        common = os.path.commonprefix([n.path for n in group])
-        common = common[: len(common) // step * step]
-        totals = dict(
-            Person.objects.filter(
-                status=PersonStatus.ACTIVE,
-                primary_org__path__startswith=common,
-                primary_org__depth__gte=depth,
-            )
-            .annotate(prefix=Substr("primary_org__path", 1, length))
-            .values("prefix")
-            .annotate(n=Count("id"))
-            .values_list("prefix", "n")
-        )
-        for node in group:
-            node.people_total = totals.get(node.path, 0)
+    for org_id, count in per_org:
+        path = org_paths.get(org_id)
+        if path is None:
+            continue
+        for depth in depths:
+            node = by_path.get(path[: depth * step])
+            if node is not None:
+                node.people_total += count
     return nodes
 
 
@@ -136,20 +166,19 @@ def ancestors_in_scope(user, org: Organization) -> list[Organization]:
 
 
 def subtree_counts(org: Organization) -> dict[str, int]:
-    people = Person.objects.filter(
-        primary_org__path__startswith=org.path, status=PersonStatus.ACTIVE
-    )
-    return {
-        "organizations": Organization.objects.filter(
-            path__startswith=org.path, status=OrgStatus.ACTIVE
-        )
+    """Sub-organizations, active people and party members of a subtree. Two queries."""
+    organizations = (
+        Organization.objects.filter(org_subtree_q("path", org), status=OrgStatus.ACTIVE)
         .exclude(pk=org.pk)
-        .count(),
-        "people": people.count(),
-        "party_members": people.filter(
-            political_status__in=["party_member", "probationary"]
-        ).count(),
-    }
+        .count()
+    )
+    people = Person.objects.filter(
+        org_subtree_q("primary_org__path", org), status=PersonStatus.ACTIVE
+    )
+    totals = people.aggregate(
+        people=Count("id"), party_members=Count("id", filter=Q(political_status__in=PARTY_STATUSES))
+    )
+    return {"organizations": organizations, **totals}
 
 
 # --- People ------------------------------------------------------------------
@@ -182,16 +211,26 @@ def access_person(user, pk, codename: str = "orgs.view_person") -> Person:
     )
 
 
-def search_q(query: str) -> Q:
-    """Name, pinyin initials (zhs → 张海生), full pinyin, mobile, or ID number."""
+def search_q(query: str, user) -> Q:
+    """Name, pinyin initials (zhs → 张海生), full pinyin, mobile, or ID number.
+
+    ID numbers are searched only where the user may read them in full: a prefix search
+    elsewhere would let a user recover a masked number digit by digit.
+    """
     query = (query or "").strip()[:40]
     if not query:
         return Q()
     lowered = query.lower()
-    if _DIGITS_RE.match(query):
-        return Q(mobile__startswith=query) | Q(id_number__startswith=query)
+    if _DIGITS_RE.match(query) or _ID_RE.match(query.upper()):
+        q = Q(mobile__startswith=query) if len(query) <= 11 else Q(pk__in=[])
+        id_scope = permissions.scope_q(user, "orgs.view_id_number", "primary_org__path")
+        if id_scope is not None:
+            q |= id_scope & Q(id_number__startswith=query.upper())
+        return q
     if _INITIALS_RE.match(lowered):
-        return Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+        return permissions.prefix_q("name_initials", lowered, _LETTERS) | permissions.prefix_q(
+            "name_pinyin", lowered, _LETTERS
+        )
     return Q(name__contains=query)
 
 
@@ -201,7 +240,7 @@ def filter_people(
     """own=True also keeps the user's own record (members always see themselves)."""
     qs = people_for(user, codename, own=own)
     if flt.organization is not None:
-        qs = qs.filter(primary_org__path__startswith=flt.organization.path)
+        qs = qs.filter(org_subtree_q("primary_org__path", flt.organization))
     if flt.status:
         qs = qs.filter(status=flt.status)
     if flt.political_status:
@@ -216,7 +255,7 @@ def filter_people(
             | Q(positions__title__contains=flt.position, positions__ended_on__isnull=True)
         ).distinct()
     if flt.query:
-        qs = qs.filter(search_q(flt.query))
+        qs = qs.filter(search_q(flt.query, user))
     return qs.select_related("primary_org").order_by("name_pinyin", "id")
 
 

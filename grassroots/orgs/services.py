@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from grassroots.core.validators import (
 from .enums import OrgStatus, PersonStatus, PoliticalStatus
 from .models import Membership, Organization, OrganizationKind, Person, Position
 from .pinyin import pinyin_keys
+from .selectors import ROOT_PATHS_CACHE_KEY
 
 PERSON_FIELDS = (
     "name",
@@ -77,7 +79,9 @@ def organization_create(*, parent: Organization | None, actor, **fields: Any) ->
     org = Organization(**{k: v for k, v in fields.items() if k in ORG_FIELDS})
     _check_org(org)
     if parent is None:
-        return Organization.objects.add_root(instance=org)
+        root = Organization.objects.add_root(instance=org)
+        transaction.on_commit(lambda: cache.delete(ROOT_PATHS_CACHE_KEY))
+        return root
     parent = Organization.objects.select_for_update().get(pk=parent.pk)
     return Organization.objects.add_child(parent, instance=org)
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("people/<int:pk>/transfer/", views.person_transfer, name="person_transfer"),
     path("people/<int:pk>/status/", views.person_status, name="person_status"),
     path("people/<int:pk>/positions/new/", views.position_add, name="position_add"),
-    path("people/<int:pk>/positions/<int:position_pk>/end/", views.position_end, name="position_end"),
+    path(
+        "people/<int:pk>/positions/<int:position_pk>/end/", views.position_end, name="position_end"
+    ),
     path("roster/", include("grassroots.orgs.roster.urls")),
 ]

@@ -79,3 +79,25 @@ def test_member_sees_only_their_own_record(county, make_user):
 def test_inactive_user_holds_nothing(county, make_user):
     admin = make_user("system_admin", county.root, is_active=False)
     assert not user_can(admin, "orgs.view_organization", county.root)
+
+
+def test_path_upper_bound_carries_through_the_alphabet():
+    from grassroots.core.permissions import path_upper_bound
+
+    assert path_upper_bound("0001") == "0002"
+    assert path_upper_bound("0009") == "000A"
+    assert path_upper_bound("000Z") == "001"
+    assert path_upper_bound("ZZZZ") is None
+
+
+def test_subtree_range_matches_exactly_the_descendants(county):
+    from grassroots.core.permissions import subtree_q
+
+    for org in Organization.objects.all():
+        by_range = set(
+            Organization.objects.filter(subtree_q("path", org.path)).values_list("pk", flat=True)
+        )
+        by_prefix = set(
+            Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
+        )
+        assert by_range == by_prefix

@@ -13,7 +13,9 @@ from grassroots.orgs.pinyin import pinyin_keys
         ("欧阳修", "ouyangxiu", "oyx"),
         ("尉迟敬德", "yuchijingde", "ycjd"),
         ("  李 明 ", "liming", "lm"),
-        ("王A", "wang", "w"),
+        ("王A", "wanga", "wa"),
+        ("Tom Lee", "tomlee", "tl"),
+        ("阿依古丽·Ali", "ayiguliali", "aygla"),
         ("", "", ""),
     ],
 )
