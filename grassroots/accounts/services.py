@@ -20,6 +20,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.core import permissions
@@ -27,7 +28,7 @@ from grassroots.core.validators import normalize_mobile, validate_mobile
 from grassroots.orgs.enums import OrgStatus, PersonStatus
 from grassroots.orgs.models import Organization, Person
 
-from .models import Role, RoleGrant, User
+from .models import ApiToken, Role, RoleGrant, User
 from .selectors import holds_everywhere
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,40}$")
@@ -276,6 +277,8 @@ def user_set_active(*, user: User, active: bool, actor) -> User:
         user.save(update_fields=["is_active"])
         if active:
             _unlock(user)
+        else:
+            _revoke_tokens(user)
     return user
 
 
@@ -295,7 +298,13 @@ def user_reset_password(*, user: User, actor) -> str:
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     _unlock(user)
+    # A reset answers a lost or stolen password: the account's API tokens go with it.
+    _revoke_tokens(user)
     return password
+
+
+def _revoke_tokens(user: User) -> None:
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 @transaction.atomic

@@ -184,6 +184,28 @@ def subtree_counts(org: Organization) -> dict[str, int]:
 # --- People ------------------------------------------------------------------
 
 
+def direct_members(org: Organization) -> QuerySet[Person]:
+    """Active people whose primary organization is `org` itself (callers check the scope)."""
+    return (
+        Person.objects.filter(primary_org=org, status=PersonStatus.ACTIVE)
+        .select_related("primary_org")
+        .order_by("name_pinyin", "id")
+    )
+
+
+def secretary_candidates(user, org: Organization) -> QuerySet[Person]:
+    """People who may be the secretary of `org` (or, for a new organization, of a child of
+    `org`): those of `org`'s subtree and of the organizations above it, that the user may see."""
+    ancestors = [org.path[: i * org.steplen] for i in range(1, org.depth)]
+    return (
+        people_for(user)
+        .filter(org_subtree_q("primary_org__path", org) | Q(primary_org__path__in=ancestors))
+        .filter(status=PersonStatus.ACTIVE)
+        .select_related("primary_org")
+        .order_by("name_pinyin", "id")
+    )
+
+
 @dataclass
 class PeopleFilter:
     query: str = ""

@@ -51,7 +51,7 @@ def _require(actor, codename: str, obj=None) -> None:
 # --- Organizations -----------------------------------------------------------
 
 
-def _check_org(org: Organization) -> None:
+def _check_org(org: Organization, parent: Organization | None = None) -> None:
     org.code = (org.code or "").strip()
     org.name = (org.name or "").strip()
     if not org.code:
@@ -59,11 +59,15 @@ def _check_org(org: Organization) -> None:
     clash = Organization.objects.filter(code=org.code).exclude(pk=org.pk).exists()
     if clash:
         raise ValidationError({"code": _("组织代码“%(code)s”已被使用。") % {"code": org.code}})
-    if org.secretary_id and org.pk and org.secretary.primary_org_id != org.pk:
-        # A secretary belongs to the organization or one above it, never to a stranger subtree.
+    if org.secretary_id:
+        # A secretary belongs to the organization, one below it, or one above it; never to a
+        # stranger subtree. A new organization is judged by its parent.
         sec_path = org.secretary.primary_org.path
-        if not (org.path.startswith(sec_path) or sec_path.startswith(org.path)):
-            raise ValidationError({"secretary": _("书记应为本组织或上级组织的人员。")})
+        own_path = org.path if org.pk else parent.path if parent else ""
+        above = own_path.startswith(sec_path)
+        below = bool(org.pk) and sec_path.startswith(org.path)
+        if not (above or below):
+            raise ValidationError({"secretary": _("书记应为本组织、下级组织或上级组织的人员。")})
     org.full_clean(exclude=["path", "depth", "numchild", "secretary"], validate_unique=False)
 
 
@@ -77,13 +81,23 @@ def organization_create(*, parent: Organization | None, actor, **fields: Any) ->
         if parent.status != OrgStatus.ACTIVE:
             raise ValidationError(_("不能在已撤销的组织下新建组织。"))
     org = Organization(**{k: v for k, v in fields.items() if k in ORG_FIELDS})
-    _check_org(org)
+    _check_org(org, parent)
+    code_taken = ValidationError({"code": _("组织代码“%(code)s”已被使用。") % {"code": org.code}})
     if parent is None:
-        root = Organization.objects.add_root(instance=org)
+        try:
+            with transaction.atomic():
+                root = Organization.objects.add_root(instance=org)
+        except IntegrityError:
+            raise code_taken from None
         transaction.on_commit(lambda: cache.delete(ROOT_PATHS_CACHE_KEY))
         return root
     parent = Organization.objects.select_for_update().get(pk=parent.pk)
-    return Organization.objects.add_child(parent, instance=org)
+    try:
+        with transaction.atomic():
+            return Organization.objects.add_child(parent, instance=org)
+    except IntegrityError:
+        # Two officers submitted the same code at the same moment.
+        raise code_taken from None
 
 
 @transaction.atomic
@@ -94,7 +108,13 @@ def organization_update(*, organization: Organization, actor, **fields: Any) -> 
         if key in ORG_FIELDS:
             setattr(org, key, value)
     _check_org(org)
-    org.save()
+    try:
+        with transaction.atomic():
+            org.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"code": _("组织代码“%(code)s”已被使用。") % {"code": org.code}}
+        ) from None
     return org
 
 
@@ -118,13 +138,6 @@ def organization_move(
     Organization.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()
     return org
-
-
-def _has_records(org: Organization) -> bool:
-    return (
-        Person.objects.filter(primary_org__path__startswith=org.path).exists()
-        or org.memberships.exists()
-    )
 
 
 @transaction.atomic
@@ -285,6 +298,7 @@ def person_create(
     person = Person(
         primary_org=organization, **{k: v for k, v in fields.items() if k in PERSON_FIELDS}
     )
+    _check_not_future(joined_on, "joined_on")
     clean_person(person)
     _save_person(person)
     Membership.objects.create(
@@ -304,7 +318,13 @@ def person_update(*, person: Person, actor, **fields: Any) -> Person:
     return _save_person(person)
 
 
+def _check_not_future(on: date | None, field: str) -> None:
+    if on and on > timezone.localdate():
+        raise ValidationError({field: [_("日期不能晚于今天。")]})
+
+
 def _transfer(person: Person, organization: Organization, on: date, note: str) -> None:
+    _check_not_future(on, "on")
     current = (
         Membership.objects.select_for_update().filter(person=person, ended_on__isnull=True).first()
     )
@@ -340,13 +360,24 @@ def person_set_status(*, person: Person, status: str, actor) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if status not in PersonStatus.values:
         raise ValidationError(_("无效的状态。"))
+    if person.status == status:
+        return person
+    was_active = person.status == PersonStatus.ACTIVE
     person.status = status
     if status == PersonStatus.ACTIVE:
         clean_person(person)
     _save_person(person)
+    today = timezone.localdate()
     if status != PersonStatus.ACTIVE:
-        Membership.objects.filter(person=person, ended_on__isnull=True).update(
-            ended_on=timezone.localdate()
+        for current in Membership.objects.select_for_update().filter(
+            person=person, ended_on__isnull=True
+        ):
+            current.ended_on = max(today, current.started_on)
+            current.save(update_fields=["ended_on"])
+    elif not was_active and not person.memberships.filter(ended_on__isnull=True).exists():
+        # Back on the roll: the membership history starts again from today.
+        Membership.objects.create(
+            person=person, organization=person.primary_org, started_on=today, note=_("恢复在册")
         )
     return person
 
@@ -368,6 +399,8 @@ def position_add(*, person: Person, actor, **fields: Any) -> Position:
 def position_end(*, position: Position, on: date | None = None, actor) -> Position:
     _require(actor, "orgs.manage_person", position.person)
     position = Position.objects.select_for_update().get(pk=position.pk)
+    if position.ended_on is not None:
+        raise ValidationError(_("该职务已经免去。"))
     on = on or timezone.localdate()
     if position.started_on and on < position.started_on:
         raise ValidationError(_("免职日期不能早于任职日期。"))

@@ -118,11 +118,7 @@ def organization_detail(request, pk):
     user = request.user
     org = selectors.access_organization(user, pk)
     children = selectors.children_of(user, org, include_dissolved=True)
-    members = (
-        Person.objects.filter(primary_org=org, status=PersonStatus.ACTIVE)
-        .select_related("primary_org")
-        .order_by("name_pinyin", "id")
-    )
+    members = selectors.direct_members(org)
     can_view_people = permissions.user_can(user, "orgs.view_person", org)
     page = Paginator(members if can_view_people else Person.objects.none(), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -150,19 +146,12 @@ def organization_detail(request, pk):
     )
 
 
-def _secretary_choices(org: Organization | None, parent: Organization | None):
-    base = org or parent
-    if base is None:
-        return Person.objects.none()
-    return Person.objects.filter(
-        primary_org__path__startswith=base.path, status=PersonStatus.ACTIVE
-    ).order_by("name_pinyin")
-
-
 @login_required
 def organization_create(request, parent_pk):
     parent = selectors.access_organization(request.user, parent_pk, "orgs.manage_organization")
-    form = OrganizationForm(request.POST or None, secretary_choices=Person.objects.none())
+    form = OrganizationForm(
+        request.POST or None, secretary_choices=selectors.secretary_candidates(request.user, parent)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             org = services.organization_create(
@@ -189,7 +178,9 @@ def organization_create(request, parent_pk):
 def organization_edit(request, pk):
     org = selectors.access_organization(request.user, pk, "orgs.manage_organization")
     form = OrganizationForm(
-        request.POST or None, instance=org, secretary_choices=_secretary_choices(org, None)
+        request.POST or None,
+        instance=org,
+        secretary_choices=selectors.secretary_candidates(request.user, org),
     )
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in form.fields}

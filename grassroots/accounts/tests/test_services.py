@@ -186,6 +186,21 @@ def test_reset_password_sets_a_temporary_one_and_forces_a_change(county, town_ad
     assert account.must_change_password
 
 
+@pytest.mark.parametrize("action", ["reset", "deactivate"])
+def test_reset_or_deactivation_revokes_the_api_tokens(county, town_admin, make_user, action):
+    from grassroots.accounts.tokens.services import TokenRejected, token_authenticate, token_create
+
+    account = account_in(county.community, make_user)
+    _token, raw = token_create(name="脚本", actor=account)
+    assert token_authenticate(raw).user == account
+    if action == "reset":
+        services.user_reset_password(user=account, actor=town_admin)
+    else:
+        services.user_set_active(user=account, active=False, actor=town_admin)
+    with pytest.raises(TokenRejected, match="撤销"):
+        token_authenticate(raw)
+
+
 def test_reset_password_out_of_scope_is_refused(county, town_admin, make_user):
     account = account_in(county.branch2, make_user)
     with pytest.raises(PermissionDenied):

@@ -160,6 +160,17 @@ def _export_value(person: Person, key: str):
     return value
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formula(value):
+    """Text that a spreadsheet would run as a formula (=HYPERLINK(...), +1, @SUM) is written
+    with a leading apostrophe, so that the cell stays text in Excel and WPS."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_export(people: Iterable[Person], id_prefixes: list[str]) -> IO[bytes]:
     """Write people to a roster file in write-only mode (rows go to disk as they come), with the
     ID number masked for those outside `id_prefixes` (the user's orgs.view_id_number scope).
@@ -185,7 +196,7 @@ def write_export(people: Iterable[Person], id_prefixes: list[str]) -> IO[bytes]:
         if not any(path.startswith(prefix) for prefix in id_prefixes):
             values[id_index] = mask_id_number(person.id_number)
         values.append(person.primary_org.name)
-        sheet.append(values)
+        sheet.append([defuse_formula(v) for v in values])
 
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)

@@ -748,6 +748,23 @@ def test_export_shows_full_id_numbers_where_the_user_may_read_them(client, count
     assert _export(client)[0]["身份证号"] == person.id_number
 
 
+def test_export_writes_formula_like_text_as_text(client, county, make_user):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    PersonFactory(primary_org=county.branch1, name='=HYPERLINK("http://x.example/","点我")')
+    Person.objects.update(employer="=1+2", job_title="@SUM(A1)")
+    client.force_login(make_user("committee_admin", county.justice))
+    response = client.get(reverse("orgs:roster_export"))
+    sheet = load_workbook(
+        BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))
+    ).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert cells and all(cell.data_type != "f" for cell in cells)
+    assert any(cell.value == "'=1+2" for cell in cells)
+
+
 def test_export_follows_the_people_list_filters(client, county, make_user):
     PersonFactory(primary_org=county.branch1, name="甲", political_status="masses")
     PersonFactory(primary_org=county.branch2, name="乙")

@@ -185,3 +185,107 @@ def test_merge_moves_direct_members(county, make_user):
     services.organization_merge(organization=county.branch1, into=county.branch2, actor=admin)
     assert Person.objects.get(pk=person.pk).primary_org_id == county.branch2.pk
     assert Membership.objects.filter(person=person).count() == 2
+
+
+def test_change_history_masks_the_id_number_like_the_pages(county, make_user):
+    from auditlog.models import LogEntry
+
+    admin = make_user("committee_admin", county.justice)
+    data = person_data()
+    person = services.person_create(organization=county.branch1, actor=admin, **data)
+    new_id = make_id_number(date(1985, 3, 14), "M")
+    while new_id == data["id_number"]:
+        new_id = make_id_number(date(1985, 3, 14), "M")
+    services.person_update(person=person, actor=admin, id_number=new_id)
+    entries = LogEntry.objects.get_for_object(person)
+    shown = [str(e.changes_dict.get("id_number")) for e in entries]
+    assert all(data["id_number"][4:-4] not in text and new_id[4:-4] not in text for text in shown)
+    assert any(new_id[:4] + "**********" + new_id[-4:] in text for text in shown)
+
+
+def test_search_by_id_number_only_where_it_may_be_read(county, make_user):
+    from grassroots.orgs.selectors import PeopleFilter, filter_people
+
+    person = PersonFactory(primary_org=county.branch1)
+    secretary = make_user("branch_secretary", county.branch1)
+    admin = make_user("committee_admin", county.justice)
+    prefix = person.id_number[:10]
+    assert list(filter_people(admin, PeopleFilter(query=prefix))) == [person]
+    assert list(filter_people(admin, PeopleFilter(query=person.id_number))) == [person]
+    # The secretary sees the person, masked: a digit-by-digit search must not reveal the number.
+    assert list(filter_people(secretary, PeopleFilter(query=prefix))) == []
+    assert list(filter_people(secretary, PeopleFilter(query=person.id_number))) == []
+    assert list(filter_people(secretary, PeopleFilter(query=person.mobile[:7]))) == [person]
+
+
+def test_leaving_and_returning_keeps_an_unbroken_history(county, secretary):
+    from django.utils import timezone
+
+    person = services.person_create(organization=county.branch1, actor=secretary, **person_data())
+    services.person_set_status(person=person, status=PersonStatus.LEFT, actor=secretary)
+    assert not Membership.objects.filter(person=person, ended_on__isnull=True).exists()
+    services.person_set_status(person=person, status=PersonStatus.ACTIVE, actor=secretary)
+    current = Membership.objects.get(person=person, ended_on__isnull=True)
+    assert current.organization == county.branch1 and current.started_on == timezone.localdate()
+
+
+def test_future_dates_are_refused_for_joining_and_transfer(county, make_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    admin = make_user("committee_admin", county.justice)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            organization=county.branch1, actor=admin, joined_on=tomorrow, **person_data()
+        )
+    assert "joined_on" in exc.value.message_dict
+    person = PersonFactory(primary_org=county.branch1)
+    with pytest.raises(ValidationError):
+        services.person_transfer(
+            person=person, organization=county.branch2, on=tomorrow, actor=admin
+        )
+    assert Person.objects.get(pk=person.pk).primary_org == county.branch1
+
+
+def test_a_position_is_ended_once(county, secretary):
+    person = PersonFactory(primary_org=county.branch1)
+    position = services.position_add(
+        person=person, actor=secretary, title="组织委员", started_on=date(2020, 1, 1)
+    )
+    services.position_end(position=position, on=date(2026, 1, 1), actor=secretary)
+    with pytest.raises(ValidationError):
+        services.position_end(position=position, actor=secretary)
+    position.refresh_from_db()
+    assert position.ended_on == date(2026, 1, 1)
+
+
+def test_secretary_comes_from_the_org_its_subtree_or_above(county, make_user):
+    admin = make_user("committee_admin", county.justice)
+    from_general_branch = PersonFactory(primary_org=county.justice)
+    from_sibling = PersonFactory(primary_org=county.branch2)
+    org = services.organization_create(
+        parent=county.justice,
+        actor=admin,
+        code="N010",
+        name="第三支部",
+        kind=kind("branch"),
+        secretary=from_general_branch,
+    )
+    assert org.secretary == from_general_branch
+    with pytest.raises(ValidationError) as exc:
+        services.organization_update(organization=org, actor=admin, secretary=from_sibling)
+    assert "secretary" in exc.value.message_dict
+
+
+def test_secretary_candidates_offer_the_subtree_and_above_only(county, make_user):
+    from grassroots.orgs.selectors import secretary_candidates
+
+    admin = make_user("committee_admin", county.justice)
+    above = PersonFactory(primary_org=county.justice)
+    inside = PersonFactory(primary_org=county.branch1)
+    sibling = PersonFactory(primary_org=county.branch2)
+    outside = PersonFactory(primary_org=county.community)
+    offered = set(secretary_candidates(admin, county.branch1))
+    assert {above, inside} <= offered and not offered & {sibling, outside}
