@@ -37,12 +37,10 @@ def menu_for(request) -> list[dict]:
         except NoReverseMatch:
             continue
         entries.append(
-            {
-                "key": item.key,
-                "label": item.label,
-                "url": url,
-                "icon": item.icon,
-                "active": request.path.startswith(url) and url != "/" or request.path == url,
-            }
+            {"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": False}
         )
+    # The entry with the longest URL that the current path starts with is the active one.
+    matching = [e for e in entries if e["url"] != "/" and request.path.startswith(e["url"])]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["active"] = True
     return entries

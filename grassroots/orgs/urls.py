@@ -25,5 +25,5 @@ urlpatterns = [
     path(
         "people/<int:pk>/positions/<int:position_pk>/end/", views.position_end, name="position_end"
     ),
-    path("roster/", include("grassroots.orgs.roster.urls")),
+    path("people/roster/", include("grassroots.orgs.roster.urls")),
 ]
