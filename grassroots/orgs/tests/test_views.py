@@ -290,3 +290,56 @@ def test_home_shows_counts_of_the_current_organization(client, county, make_user
     login(client, admin)
     page = client.get(reverse("core:home")).content.decode()
     assert "县司法局党总支" in page and 'data-testid="home-counters"' in page
+
+
+# Every built-in role, before and after a subtree moves: (role, granted on, person's branch,
+# new parent of that branch, visible before, visible after).
+MOVE_CASES = [
+    ("system_admin", "root", "branch2", "town", True, True),
+    ("org_dept_admin", "root", "branch2", "town", True, True),
+    ("committee_admin", "town", "branch2", "town", False, True),
+    ("committee_admin", "justice", "branch2", "town", True, False),
+    ("branch_secretary", "branch2", "branch2", "town", True, True),
+    ("branch_secretary", "branch1", "branch2", "town", False, False),
+    ("discipline_inspector", "justice", "branch2", "town", True, False),
+    ("discipline_inspector", "town", "branch2", "town", False, True),
+]
+
+
+@pytest.mark.parametrize(("role", "on", "branch", "new_parent", "before", "after"), MOVE_CASES)
+def test_each_role_before_and_after_a_subtree_moves(
+    client, county, make_user, role, on, branch, new_parent, before, after
+):
+    user = make_user(role, getattr(county, on))
+    person = PersonFactory(primary_org=getattr(county, branch))
+    url = reverse("orgs:person_detail", args=[person.pk])
+    login(client, user)
+    assert (client.get(url).status_code == 200) is before
+    assert (
+        person in client.get(reverse("orgs:people"), {"org": ""}).context["page_obj"].object_list
+    ) is before
+
+    mover = make_user("system_admin", county.root)
+    organization_move(
+        organization=getattr(county, branch), new_parent=getattr(county, new_parent), actor=mover
+    )
+
+    login(client, user)
+    assert (client.get(url).status_code == 200) is after
+    assert (
+        person in client.get(reverse("orgs:people"), {"org": ""}).context["page_obj"].object_list
+    ) is after
+
+
+def test_member_keeps_their_own_record_after_a_move(client, county, make_user):
+    me = PersonFactory(primary_org=county.branch2)
+    user = make_user("member", county.branch2, person=me)
+    organization_move(
+        organization=county.branch2,
+        new_parent=county.town,
+        actor=make_user("system_admin", county.root),
+    )
+    login(client, user)
+    assert client.get(reverse("orgs:person_detail", args=[me.pk])).status_code == 200
+    assert client.get(reverse("orgs:detail", args=[county.branch2.pk])).status_code == 200
+    assert client.get(reverse("orgs:detail", args=[county.justice.pk])).status_code == 404
