@@ -60,7 +60,11 @@ def current_organization_for(user, org_id) -> Organization | None:
 
 
 def children_of(
-    user, parent: Organization | None, *, include_dissolved: bool = False
+    user,
+    parent: Organization | None,
+    *,
+    include_dissolved: bool = False,
+    counts: dict | None = None,
 ) -> list[Organization]:
     """Children of a node (or the user's scope roots), each with `people_total`, the active
     people of its whole subtree. Three queries, whatever the number of children."""
@@ -77,7 +81,7 @@ def children_of(
     nodes = list(qs.select_related("kind"))
     for node in nodes:
         node.children_nodes = None  # the tree page may preload them
-    return with_subtree_totals(nodes)
+    return with_subtree_totals(nodes, counts=counts)
 
 
 def root_paths() -> list[str]:
@@ -98,12 +102,15 @@ def org_subtree_q(path_lookup: str, org: Organization) -> Q:
     return permissions.subtree_q(path_lookup, org.path)
 
 
-def with_subtree_totals(nodes: list[Organization]) -> list[Organization]:
+def with_subtree_totals(
+    nodes: list[Organization], *, counts: dict | None = None
+) -> list[Organization]:
     """Set `people_total` on each node, the active people of its whole subtree.
 
     Two queries: the paths of the organizations under the nodes, and the active people
     counted per organization (an index-only scan of person(primary_org, status, …)); the
-    sums per node are made here.
+    sums per node are made here. Pass the same `counts` dict to calls of one request to read
+    the counts of a subtree once.
     """
     if not nodes:
         return nodes
@@ -112,13 +119,10 @@ def with_subtree_totals(nodes: list[Organization]) -> list[Organization]:
     common = common[: len(common) // step * step]
     if len(common) == step and root_paths() == [common]:
         common = permissions.ROOT
-    org_paths = dict(
-        Organization.objects.filter(permissions.subtree_q("path", common)).values_list("id", "path")
-    )
-    people = Person.objects.filter(status=PersonStatus.ACTIVE)
-    if common:
-        people = people.filter(permissions.subtree_q("primary_org__path", common))
-    per_org = people.order_by().values_list("primary_org_id").annotate(n=Count("id"))
+    counts = {} if counts is None else counts
+    if common not in counts:
+        counts[common] = _counts_per_org(common)
+    org_paths, per_org = counts[common]
     by_path = {node.path: node for node in nodes}
     depths = sorted({node.depth for node in nodes})
     for node in nodes:
@@ -132,6 +136,17 @@ def with_subtree_totals(nodes: list[Organization]) -> list[Organization]:
             if node is not None:
                 node.people_total += count
     return nodes
+
+
+def _counts_per_org(common: str) -> tuple[dict[int, str], list[tuple[int, int]]]:
+    org_paths = dict(
+        Organization.objects.filter(permissions.subtree_q("path", common)).values_list("id", "path")
+    )
+    people = Person.objects.filter(status=PersonStatus.ACTIVE)
+    if common:
+        people = people.filter(permissions.subtree_q("primary_org__path", common))
+    per_org = list(people.order_by().values_list("primary_org_id").annotate(n=Count("id")))
+    return org_paths, per_org
 
 
 def subtree_choices(user, *, levels: int = 3, limit: int = 300) -> list[Organization]:

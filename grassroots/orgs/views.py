@@ -75,12 +75,15 @@ def tree(request):
     if not permissions.has_any(request.user, "orgs.view_organization"):
         raise PermissionDenied
     include_dissolved = request.GET.get("dissolved") == "1"
-    roots = selectors.children_of(request.user, None, include_dissolved=include_dissolved)
+    counts: dict = {}
+    roots = selectors.children_of(
+        request.user, None, include_dissolved=include_dissolved, counts=counts
+    )
     if len(roots) <= 3:
         # A county has one root: open its first level so the page shows something useful.
         for root in roots:
             root.children_nodes = selectors.children_of(
-                request.user, root, include_dissolved=include_dissolved
+                request.user, root, include_dissolved=include_dissolved, counts=counts
             )
     return render(
         request,
