@@ -54,7 +54,7 @@ BUILTIN_ROLES = [
     BuiltinRole(
         "member",
         _("成员"),
-        _("党员、干部、职工：查看本组织，管理本人信息"),
+        _("党员、干部、职工：查看本组织和本人信息"),
         ["orgs.view_organization"],
     ),
 ]
