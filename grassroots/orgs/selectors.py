@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from grassroots.core import permissions
@@ -81,7 +82,7 @@ def children_of(
     nodes = list(qs.select_related("kind"))
     for node in nodes:
         node.children_nodes = None  # the tree page may preload them
-    return with_subtree_totals(nodes, counts=counts)
+    return with_subtree_totals(nodes, counts=counts, within=parent.path if parent else None)
 
 
 def root_paths() -> list[str]:
@@ -103,7 +104,7 @@ def org_subtree_q(path_lookup: str, org: Organization) -> Q:
 
 
 def with_subtree_totals(
-    nodes: list[Organization], *, counts: dict | None = None
+    nodes: list[Organization], *, counts: dict | None = None, within: str | None = None
 ) -> list[Organization]:
     """Set `people_total` on each node, the active people of its whole subtree.
 
@@ -115,20 +116,16 @@ def with_subtree_totals(
     if not nodes:
         return nodes
     step = Organization.steplen
-    common = os.path.commonprefix([n.path for n in nodes])
-    common = common[: len(common) // step * step]
-    if len(common) == step and root_paths() == [common]:
-        common = permissions.ROOT
-    counts = {} if counts is None else counts
-    if common not in counts:
-        counts[common] = _counts_per_org(common)
-    org_paths, per_org = counts[common]
+    if within is None:
+        within = os.path.commonprefix([n.path for n in nodes])
+        within = within[: len(within) // step * step]
+    org_paths, per_org = _counts_per_org(within, counts)
     by_path = {node.path: node for node in nodes}
     depths = sorted({node.depth for node in nodes})
     for node in nodes:
         node.people_total = 0
-    for org_id, count in per_org:
-        path = org_paths.get(org_id)
+    for org_id, count, _party in per_org:
+        path, _status = org_paths.get(org_id, (None, None))
         if path is None:
             continue
         for depth in depths:
@@ -138,15 +135,29 @@ def with_subtree_totals(
     return nodes
 
 
-def _counts_per_org(common: str) -> tuple[dict[int, str], list[tuple[int, int]]]:
-    org_paths = dict(
-        Organization.objects.filter(permissions.subtree_q("path", common)).values_list("id", "path")
-    )
+def _counts_per_org(within: str, counts: dict | None = None):
+    """({org id: (path, status)}, [(org id, active people, party members)]) for the subtree
+    under the path `within`: two queries, memoized in `counts` for the rest of a request."""
+    if len(within) == Organization.steplen and root_paths() == [within]:
+        within = permissions.ROOT  # the whole tree: no filter at all
+    if counts is not None and within in counts:
+        return counts[within]
+    orgs = Organization.objects.filter(permissions.subtree_q("path", within))
+    org_paths = {
+        pk: (path, status) for pk, path, status in orgs.values_list("id", "path", "status")
+    }
     people = Person.objects.filter(status=PersonStatus.ACTIVE)
-    if common:
-        people = people.filter(permissions.subtree_q("primary_org__path", common))
-    per_org = list(people.order_by().values_list("primary_org_id").annotate(n=Count("id")))
-    return org_paths, per_org
+    if within:
+        people = people.filter(permissions.subtree_q("primary_org__path", within))
+    per_org = list(
+        people.order_by()
+        .values_list("primary_org_id")
+        .annotate(n=Count("id"), party=Count("id", filter=Q(political_status__in=PARTY_STATUSES)))
+    )
+    result = (org_paths, per_org)
+    if counts is not None:
+        counts[within] = result
+    return result
 
 
 def subtree_choices(user, *, levels: int = 3, limit: int = 300) -> list[Organization]:
@@ -180,23 +191,39 @@ def ancestors_in_scope(user, org: Organization) -> list[Organization]:
     return list(visible)
 
 
-def subtree_counts(org: Organization) -> dict[str, int]:
-    """Sub-organizations, active people and party members of a subtree. Two queries."""
-    organizations = (
-        Organization.objects.filter(org_subtree_q("path", org), status=OrgStatus.ACTIVE)
-        .exclude(pk=org.pk)
-        .count()
-    )
-    people = Person.objects.filter(
-        org_subtree_q("primary_org__path", org), status=PersonStatus.ACTIVE
-    )
-    totals = people.aggregate(
-        people=Count("id"), party_members=Count("id", filter=Q(political_status__in=PARTY_STATUSES))
-    )
-    return {"organizations": organizations, **totals}
+def subtree_counts(org: Organization, *, counts: dict | None = None) -> dict[str, int]:
+    """Active sub-organizations, active people and party members of a subtree: the per-org
+    counts of `_counts_per_org`, summed (shared with the tree of the same page)."""
+    org_paths, per_org = _counts_per_org(org.path, counts)
+    inside = {pk for pk, (path, _status) in org_paths.items() if path.startswith(org.path)}
+    return {
+        "organizations": sum(
+            1
+            for pk, (_path, status) in org_paths.items()
+            if pk in inside and pk != org.pk and status == OrgStatus.ACTIVE
+        ),
+        "people": sum(n for pk, n, _party in per_org if pk in inside),
+        "party_members": sum(party for pk, _n, party in per_org if pk in inside),
+    }
 
 
 # --- People ------------------------------------------------------------------
+
+# The columns the people list shows: a narrower row sorts and travels faster.
+PEOPLE_LIST_FIELDS = (
+    "id",
+    "name",
+    "name_pinyin",
+    "status",
+    "gender",
+    "political_status",
+    "job_title",
+    "mobile",
+    "birth_date",
+    "primary_org__id",
+    "primary_org__name",
+    "primary_org__short_name",
+)
 
 
 def direct_members(org: Organization) -> QuerySet[Person]:
@@ -293,7 +320,13 @@ def filter_people(
         ).distinct()
     if flt.query:
         qs = qs.filter(search_q(flt.query, user))
-    return qs.select_related("primary_org").order_by("name_pinyin", "id")
+    qs = qs.select_related("primary_org")
+    if flt.query:
+        # Same order, but not the index's: with LIMIT, PostgreSQL would otherwise walk the
+        # (status, name_pinyin) index in order and filter most of the county before finding
+        # the matches of a "zh" search; an expression makes it read the matches and sort them.
+        return qs.order_by(Lower("name_pinyin"), "id")
+    return qs.order_by("name_pinyin", "id")
 
 
 def person_memberships(person: Person):

@@ -120,7 +120,8 @@ def tree_search(request):
 def organization_detail(request, pk):
     user = request.user
     org = selectors.access_organization(user, pk)
-    children = selectors.children_of(user, org, include_dissolved=True)
+    counts: dict = {}  # the subtree's counts, read once for the tree and the figures
+    children = selectors.children_of(user, org, include_dissolved=True, counts=counts)
     members = selectors.direct_members(org)
     can_view_people = permissions.user_can(user, "orgs.view_person", org)
     page = Paginator(members if can_view_people else Person.objects.none(), PAGE_SIZE).get_page(
@@ -137,7 +138,7 @@ def organization_detail(request, pk):
             "children": children,
             "page_obj": page,
             "can_view_people": can_view_people,
-            "counts": selectors.subtree_counts(org),
+            "counts": selectors.subtree_counts(org, counts=counts),
             "grants": grants if permissions.user_can(user, "accounts.manage_grants", org) else None,
             "can_manage": permissions.user_can(user, "orgs.manage_organization", org)
             and org.is_active,
@@ -335,7 +336,7 @@ def people_list(request):
             return redirect("orgs:person_detail", user.person_id)
         raise PermissionDenied
     form, flt = people_filter_from(request)
-    people = selectors.filter_people(user, flt)
+    people = selectors.filter_people(user, flt).only(*selectors.PEOPLE_LIST_FIELDS)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -343,3 +343,17 @@ def test_member_keeps_their_own_record_after_a_move(client, county, make_user):
     assert client.get(reverse("orgs:person_detail", args=[me.pk])).status_code == 200
     assert client.get(reverse("orgs:detail", args=[county.branch2.pk])).status_code == 200
     assert client.get(reverse("orgs:detail", args=[county.justice.pk])).status_code == 404
+
+
+def test_subtree_figures_and_tree_totals_agree_with_plain_counts(client, county, make_user):
+    from grassroots.orgs.selectors import children_of, subtree_counts
+
+    PersonFactory.create_batch(3, primary_org=county.branch1)
+    PersonFactory.create_batch(2, primary_org=county.branch2, political_status="masses")
+    PersonFactory(primary_org=county.justice, status="left")
+    PersonFactory(primary_org=county.community)
+    admin = make_user("system_admin", county.root)
+    assert subtree_counts(county.justice) == {"organizations": 2, "people": 5, "party_members": 3}
+    assert subtree_counts(county.root)["people"] == 6
+    totals = {n.pk: n.people_total for n in children_of(admin, county.root)}
+    assert totals == {county.dept.pk: 0, county.justice.pk: 5, county.town.pk: 1}
