@@ -44,6 +44,8 @@ def fill_traditional() -> int:
             entry.msgstr = converter.convert(entry.msgid)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        # msgmerge's guess (the msgid it matched fuzzily) is stale once the entry is regenerated.
+        entry.previous_msgid = entry.previous_msgid_plural = None
     po.metadata["Language"] = "zh_Hant"
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     po.metadata_is_fuzzy = False
