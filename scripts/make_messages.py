@@ -2,8 +2,8 @@
 
 - Extract every translatable string (msgids are Simplified Chinese) into locale/en and
   locale/zh_Hant with Django's makemessages (needs GNU gettext: apt-get install gettext).
-- Fill zh_Hant by converting each msgid from Simplified to Traditional with OpenCC (s2twp:
-  Taiwan phrasing is not wanted for mainland users, so plain s2t is used).
+- Fill zh_Hant by converting each msgid from Simplified to Traditional with OpenCC: s2tw
+  gives the usual character forms (為, 啟, 群眾) without Taiwan phrasing (that is s2twp).
 - Report English entries still untranslated or fuzzy; those are written by hand.
 """
 
@@ -35,7 +35,7 @@ def run_makemessages() -> None:
 
 
 def fill_traditional() -> int:
-    converter = OpenCC("s2t")
+    converter = OpenCC("s2tw")
     po = polib.pofile(str(ROOT / "locale/zh_Hant/LC_MESSAGES/django.po"))
     for entry in po:
         if entry.msgid_plural:

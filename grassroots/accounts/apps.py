@@ -8,10 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与权限")
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
         from django.db.models.signals import post_migrate
 
-        from grassroots.core import navigation, permissions
+        from grassroots.core import audit, navigation, permissions
         from grassroots.core.registry import Panel, person_panels
 
         from . import models, views
@@ -37,9 +36,7 @@ class AccountsConfig(AppConfig):
             )
         )
         person_panels.register(Panel("accounts.account", 50, views.person_account_panel))
-        auditlog.register(models.User, exclude_fields=["password", "last_login", "date_joined"])
-        auditlog.register(models.Role, exclude_fields=["created_at", "updated_at"])
-        auditlog.register(models.RoleGrant, exclude_fields=["created_at", "updated_at"])
-        auditlog.register(
-            models.ApiToken, exclude_fields=["digest", "last_used_at", "created_at", "updated_at"]
-        )
+        audit.register(models.User, exclude=("password", "last_login", "date_joined"))
+        audit.register(models.Role)
+        audit.register(models.RoleGrant)
+        audit.register(models.ApiToken, exclude=("digest", "last_used_at"))

@@ -11,10 +11,8 @@ codename over the whole tree (system administrators) manage them.
 
 from __future__ import annotations
 
-import functools
 import re
 import secrets
-from contextlib import contextmanager
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.core import permissions
+from grassroots.core.audit import audited
 from grassroots.core.validators import normalize_mobile, validate_mobile
 from grassroots.orgs.enums import OrgStatus, PersonStatus
 from grassroots.orgs.models import Organization, Person
@@ -38,37 +37,6 @@ _PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
 
 def _refuse(message: str | None = None):
     raise PermissionDenied(message or _("您没有权限执行此操作。"))
-
-
-@contextmanager
-def _audit_actor(actor):
-    """Name the actor on audit entries also outside a page request (API token, shell, tests).
-
-    AuditlogMiddleware names the logged-in user of a page request only; a service knows its actor
-    in every case. The request's own context (with the client address) is handed back afterwards.
-    """
-    from auditlog.context import auditlog_value, set_actor
-
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        yield
-        return
-    current = auditlog_value.get(None)
-    extra = {k: current.get(k) for k in ("remote_addr", "remote_port")} if current else {}
-    try:
-        with set_actor(actor, **extra):
-            yield
-    finally:
-        if current is not None:
-            auditlog_value.set(current)
-
-
-def audited(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with _audit_actor(kwargs.get("actor")):
-            return func(*args, **kwargs)
-
-    return wrapper
 
 
 def generate_password(length: int = 12) -> str:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -13,6 +14,8 @@ urlpatterns = [
             template_name="accounts/login.html",
             authentication_form=LoginForm,
             redirect_authenticated_user=True,
+            # LoginView would put the host name in `site_name`, which the layout shows.
+            extra_context={"site_name": settings.SITE_NAME},
         ),
         name="login",
     ),

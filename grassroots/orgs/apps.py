@@ -8,9 +8,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
-        from grassroots.core import navigation, permissions
+        from grassroots.core import audit, navigation, permissions
 
         from . import home, models
 
@@ -26,14 +24,9 @@ class OrgsConfig(AppConfig):
                 "orgs.export_roster": _("导出花名册"),
             },
         )
-        auditlog.register(
-            models.Organization, exclude_fields=["created_at", "updated_at", "numchild", "depth"]
-        )
-        auditlog.register(
-            models.Person,
-            exclude_fields=["created_at", "updated_at", "name_pinyin", "name_initials"],
-            mask_fields=["id_number"],
-        )
+        # A move changes paths through treebeard's bulk updates; the move service logs it.
+        audit.register(models.Organization, exclude=("numchild", "depth", "path"))
+        audit.register(models.Person, exclude=("name_pinyin", "name_initials"), mask=("id_number",))
         navigation.register(
             navigation.NavItem(
                 "orgs", _("组织"), "orgs:tree", "diagram-3", 10, "orgs.view_organization"
@@ -43,6 +36,6 @@ class OrgsConfig(AppConfig):
             navigation.NavItem("people", _("人员"), "orgs:people", "people", 20, "orgs.view_person")
         )
         home.register()
-        auditlog.register(models.Membership)
-        auditlog.register(models.Position)
-        auditlog.register(models.OrganizationKind)
+        audit.register(models.Membership)
+        audit.register(models.Position)
+        audit.register(models.OrganizationKind)

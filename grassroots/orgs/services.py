@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.core.audit import audited, log_change
 from grassroots.core.permissions import user_can
 from grassroots.core.validators import (
     normalize_id_number,
@@ -71,6 +72,7 @@ def _check_org(org: Organization, parent: Organization | None = None) -> None:
     org.full_clean(exclude=["path", "depth", "numchild", "secretary"], validate_unique=False)
 
 
+@audited
 @transaction.atomic
 def organization_create(*, parent: Organization | None, actor, **fields: Any) -> Organization:
     if parent is None:
@@ -100,6 +102,7 @@ def organization_create(*, parent: Organization | None, actor, **fields: Any) ->
         raise code_taken from None
 
 
+@audited
 @transaction.atomic
 def organization_update(*, organization: Organization, actor, **fields: Any) -> Organization:
     _require(actor, "orgs.manage_organization", organization)
@@ -118,6 +121,7 @@ def organization_update(*, organization: Organization, actor, **fields: Any) -> 
     return org
 
 
+@audited
 @transaction.atomic
 def organization_move(
     *, organization: Organization, new_parent: Organization, actor
@@ -135,11 +139,14 @@ def organization_move(
         raise ValidationError(_("不能移到已撤销的组织之下。"))
     if Organization.objects.get_parent(org).pk == new_parent.pk:
         return org
+    old_parent = Organization.objects.get_parent(org)
     Organization.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()
+    log_change(org, {"parent": [old_parent.name, new_parent.name]}, actor=actor)
     return org
 
 
+@audited
 @transaction.atomic
 def organization_dissolve(
     *, organization: Organization, on: date | None = None, actor
@@ -168,6 +175,7 @@ def organization_dissolve(
     return org
 
 
+@audited
 @transaction.atomic
 def organization_merge(
     *, organization: Organization, into: Organization, on: date | None = None, actor
@@ -185,6 +193,7 @@ def organization_merge(
     for child in list(Organization.objects.get_children(org)):
         Organization.objects.move(Organization.objects.get(pk=child.pk), into, pos="last-child")
         into.refresh_from_db()
+        log_change(child, {"parent": [org.name, into.name]}, actor=actor)
     for person in Person.objects.filter(primary_org=org, status=PersonStatus.ACTIVE):
         _transfer(
             person,
@@ -200,6 +209,7 @@ def organization_merge(
     return org
 
 
+@audited
 @transaction.atomic
 def organization_kind_save(*, kind: OrganizationKind, actor) -> OrganizationKind:
     if not actor.is_superuser:
@@ -288,6 +298,7 @@ def _save_person(person: Person) -> Person:
     return person
 
 
+@audited
 @transaction.atomic
 def person_create(
     *, organization: Organization, actor, joined_on: date | None = None, **fields: Any
@@ -307,6 +318,7 @@ def person_create(
     return person
 
 
+@audited
 @transaction.atomic
 def person_update(*, person: Person, actor, **fields: Any) -> Person:
     _require(actor, "orgs.manage_person", person)
@@ -338,6 +350,7 @@ def _transfer(person: Person, organization: Organization, on: date, note: str) -
     person.save(update_fields=["primary_org", "updated_at"])
 
 
+@audited
 @transaction.atomic
 def person_transfer(
     *, person: Person, organization: Organization, on: date | None = None, note: str = "", actor
@@ -354,6 +367,7 @@ def person_transfer(
     return person
 
 
+@audited
 @transaction.atomic
 def person_set_status(*, person: Person, status: str, actor) -> Person:
     _require(actor, "orgs.manage_person", person)
@@ -382,6 +396,7 @@ def person_set_status(*, person: Person, status: str, actor) -> Person:
     return person
 
 
+@audited
 @transaction.atomic
 def position_add(*, person: Person, actor, **fields: Any) -> Position:
     _require(actor, "orgs.manage_person", person)
@@ -395,6 +410,7 @@ def position_add(*, person: Person, actor, **fields: Any) -> Position:
     return position
 
 
+@audited
 @transaction.atomic
 def position_end(*, position: Position, on: date | None = None, actor) -> Position:
     _require(actor, "orgs.manage_person", position.person)

@@ -142,3 +142,8 @@ def test_production_hashes_passwords_with_argon2():
     import config.settings as production
 
     assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_login_page_shows_the_platform_name_not_the_host(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert "基层党建工作平台" in page and "testserver" not in page

@@ -289,3 +289,24 @@ def test_secretary_candidates_offer_the_subtree_and_above_only(county, make_user
     outside = PersonFactory(primary_org=county.community)
     offered = set(secretary_candidates(admin, county.branch1))
     assert {above, inside} <= offered and not offered & {sibling, outside}
+
+
+def test_a_move_is_in_the_change_history_with_its_actor(county, make_user):
+    from auditlog.models import LogEntry
+
+    admin = make_user("system_admin", county.root)
+    services.organization_move(organization=county.branch2, new_parent=county.town, actor=admin)
+    entry = LogEntry.objects.get_for_object(Organization.objects.get(pk=county.branch2.pk)).latest(
+        "timestamp"
+    )
+    assert entry.changes_dict == {"parent": [county.justice.name, county.town.name]}
+    assert entry.actor == admin
+
+
+def test_history_records_own_columns_not_reverse_relations(county, secretary):
+    from auditlog.models import LogEntry
+
+    person = services.person_create(organization=county.branch1, actor=secretary, **person_data())
+    changes = LogEntry.objects.get_for_object(person).get().changes_dict
+    assert "name" in changes and not {"memberships", "positions", "user", "id"} & set(changes)
+    assert LogEntry.objects.get_for_object(person).get().actor == secretary
