@@ -8,9 +8,23 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from grassroots.core import audit, navigation, permissions
 
-        from . import home, models
+        from . import counts, home, models
+
+        def counts_changed(**kwargs):
+            counts.changed()
+
+        for model in (models.Organization, models.Person):
+            name = model.__name__
+            post_save.connect(
+                counts_changed, sender=model, weak=False, dispatch_uid=f"counts-save-{name}"
+            )
+            post_delete.connect(
+                counts_changed, sender=model, weak=False, dispatch_uid=f"counts-del-{name}"
+            )
 
         permissions.register(
             "orgs",

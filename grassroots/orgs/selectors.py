@@ -14,6 +14,7 @@ from django.http import Http404
 from grassroots.core import permissions
 from grassroots.core.permissions import access, objects_for
 
+from . import counts as org_counts
 from .enums import PARTY_STATUSES, OrgStatus, PersonStatus
 from .models import Organization, Person
 
@@ -137,24 +138,31 @@ def with_subtree_totals(
 
 def _counts_per_org(within: str, counts: dict | None = None):
     """({org id: (path, status)}, [(org id, active people, party members)]) for the subtree
-    under the path `within`: two queries, memoized in `counts` for the rest of a request."""
+    under the path `within`: two queries, cached between writes (orgs.counts) and memoized in
+    `counts` for the rest of a request."""
     if len(within) == Organization.steplen and root_paths() == [within]:
         within = permissions.ROOT  # the whole tree: no filter at all
     if counts is not None and within in counts:
         return counts[within]
-    orgs = Organization.objects.filter(permissions.subtree_q("path", within))
-    org_paths = {
-        pk: (path, status) for pk, path, status in orgs.values_list("id", "path", "status")
-    }
-    people = Person.objects.filter(status=PersonStatus.ACTIVE)
-    if within:
-        people = people.filter(permissions.subtree_q("primary_org__path", within))
-    per_org = list(
-        people.order_by()
-        .values_list("primary_org_id")
-        .annotate(n=Count("id"), party=Count("id", filter=Q(political_status__in=PARTY_STATUSES)))
-    )
-    result = (org_paths, per_org)
+
+    def compute():
+        orgs = Organization.objects.filter(permissions.subtree_q("path", within))
+        org_paths = {
+            pk: (path, status) for pk, path, status in orgs.values_list("id", "path", "status")
+        }
+        people = Person.objects.filter(status=PersonStatus.ACTIVE)
+        if within:
+            people = people.filter(permissions.subtree_q("primary_org__path", within))
+        per_org = list(
+            people.order_by()
+            .values_list("primary_org_id")
+            .annotate(
+                n=Count("id"), party=Count("id", filter=Q(political_status__in=PARTY_STATUSES))
+            )
+        )
+        return org_paths, per_org
+
+    result = org_counts.cached(within, compute)
     if counts is not None:
         counts[within] = result
     return result

@@ -20,6 +20,7 @@ from grassroots.core.validators import (
     validate_mobile,
 )
 
+from . import counts as org_counts
 from .enums import OrgStatus, PersonStatus, PoliticalStatus
 from .models import Membership, Organization, OrganizationKind, Person, Position
 from .pinyin import pinyin_keys
@@ -140,7 +141,8 @@ def organization_move(
     if Organization.objects.get_parent(org).pk == new_parent.pk:
         return org
     old_parent = Organization.objects.get_parent(org)
-    Organization.objects.move(org, new_parent, pos="last-child")
+    Organization.objects.move(org, new_parent, pos="last-child")  # bulk path updates, no signals
+    org_counts.changed()
     org.refresh_from_db()
     log_change(org, {"parent": [old_parent.name, new_parent.name]}, actor=actor)
     return org
@@ -192,6 +194,7 @@ def organization_merge(
     on = on or timezone.localdate()
     for child in list(Organization.objects.get_children(org)):
         Organization.objects.move(Organization.objects.get(pk=child.pk), into, pos="last-child")
+        org_counts.changed()
         into.refresh_from_db()
         log_change(child, {"parent": [org.name, into.name]}, actor=actor)
     for person in Person.objects.filter(primary_org=org, status=PersonStatus.ACTIVE):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.core.permissions import user_can
 
+from .. import counts as org_counts
 from ..models import Membership, Organization, Person, RosterImport, RosterImportStatus
 from .audit import AuditBatch
 from .columns import PERSON_KEYS
@@ -198,6 +199,7 @@ def _write(plan: RosterPlan, actor) -> int:
 
     new_people = [row.person for row in creates]
     Person.objects.bulk_create(new_people, batch_size=BATCH)
+    org_counts.changed()  # bulk writes send no signals
     memberships = [
         Membership(person=person, organization=person.primary_org, started_on=today, note=note)
         for person in new_people

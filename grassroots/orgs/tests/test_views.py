@@ -357,3 +357,24 @@ def test_subtree_figures_and_tree_totals_agree_with_plain_counts(client, county,
     assert subtree_counts(county.root)["people"] == 6
     totals = {n.pk: n.people_total for n in children_of(admin, county.root)}
     assert totals == {county.dept.pk: 0, county.justice.pk: 5, county.town.pk: 1}
+
+
+def test_figures_follow_writes_at_once(client, county, make_user):
+    """The per-organization counts are cached between writes; every kind of write shows."""
+    from grassroots.orgs.services import person_set_status
+
+    admin = make_user("system_admin", county.root)
+    login(client, admin)
+
+    def justice_total():
+        nodes = client.get(reverse("orgs:tree")).context["nodes"][0].children_nodes
+        return {n.pk: n.people_total for n in nodes}[county.justice.pk]
+
+    assert justice_total() == 0
+    person = PersonFactory(primary_org=county.branch1)
+    assert justice_total() == 1
+    person_set_status(person=person, status="left", actor=admin)
+    assert justice_total() == 0
+    PersonFactory(primary_org=county.community)
+    organization_move(organization=county.community, new_parent=county.justice, actor=admin)
+    assert justice_total() == 1
