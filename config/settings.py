@@ -112,6 +112,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's default random_page_cost (4) assumes spinning disks and makes the planner
+    # scan all people rather than walk the index of one subtree's organizations (35 ms
+    # against 3 ms at county scale). Servers today have SSDs; set it to "" to keep the
+    # server's own value (e.g. behind a pooler that refuses startup options).
+    page_cost = env.str("DB_RANDOM_PAGE_COST", default="1.1")
+    if page_cost:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={page_cost}"
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
