@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core import permissions
 from grassroots.core.forms import apply_service_errors
+from grassroots.core.views import render_list
 from grassroots.orgs.selectors import access_organization
 
 from . import selectors, services
@@ -100,12 +101,9 @@ def user_list(request):
         "tab": "users",
         "crumbs": [{"label": _("账号")}],
     }
-    template = (
-        "accounts/_user_table.html"
-        if request.htmx and request.htmx.target == "user-table"
-        else "accounts/user_list.html"
+    return render_list(
+        request, "accounts/user_list.html", "accounts/_user_table.html", "user-table", context
     )
-    return render(request, template, context)
 
 
 @login_required
@@ -255,14 +253,7 @@ def user_edit(request, pk):
             "cancel_url": reverse("accounts:user_detail", args=[account.pk]),
             "tabs": _tabs(user),
             "tab": "users",
-            "crumbs": [
-                {"label": _("账号"), "url": reverse("accounts:users")},
-                {
-                    "label": account.get_full_name(),
-                    "url": reverse("accounts:user_detail", args=[account.pk]),
-                },
-                {"label": _("编辑")},
-            ],
+            "crumbs": _account_crumbs(account, _("编辑")),
         },
     )
 
@@ -321,16 +312,20 @@ def user_reset_password(request, pk):
             "cancel_url": reverse("accounts:user_detail", args=[account.pk]),
             "tabs": _tabs(user),
             "tab": "users",
-            "crumbs": [
-                {"label": _("账号"), "url": reverse("accounts:users")},
-                {
-                    "label": account.get_full_name(),
-                    "url": reverse("accounts:user_detail", args=[account.pk]),
-                },
-                {"label": _("重置密码")},
-            ],
+            "crumbs": _account_crumbs(account, _("重置密码")),
         },
     )
+
+
+def _account_crumbs(account, last: str) -> list[dict]:
+    return [
+        {"label": _("账号"), "url": reverse("accounts:users")},
+        {
+            "label": account.get_full_name(),
+            "url": reverse("accounts:user_detail", args=[account.pk]),
+        },
+        {"label": last},
+    ]
 
 
 # --- Roles ----------------------------------------------------------------------------

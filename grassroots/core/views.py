@@ -18,3 +18,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def render_list(request: HttpRequest, page: str, partial: str, target: str, context: dict):
+    """A list page, or only its table when htmx asks to refresh the element `target`."""
+    htmx = getattr(request, "htmx", None)
+    return render(request, partial if htmx and htmx.target == target else page, context)

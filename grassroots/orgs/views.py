@@ -15,6 +15,7 @@ from grassroots.core import permissions
 from grassroots.core.audit import history_for
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.registry import person_panels
+from grassroots.core.views import render_list
 
 from . import selectors, services
 from .enums import OrgStatus, PersonStatus
@@ -352,12 +353,9 @@ def people_list(request):
         "can_add": permissions.has_any(user, "orgs.manage_person"),
         "crumbs": [{"label": _("人员")}],
     }
-    template = (
-        "orgs/_people_table.html"
-        if request.htmx and request.htmx.target == "people-table"
-        else "orgs/people_list.html"
+    return render_list(
+        request, "orgs/people_list.html", "orgs/_people_table.html", "people-table", context
     )
-    return render(request, template, context)
 
 
 @login_required
