@@ -118,7 +118,9 @@ else:
     # server's own value (e.g. behind a pooler that refuses startup options).
     page_cost = env.str("DB_RANDOM_PAGE_COST", default="1.1")
     if page_cost:
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={page_cost}"
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c random_page_cost={page_cost}"
+        )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
