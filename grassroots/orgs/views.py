@@ -240,6 +240,15 @@ def _pick_view(request, pk, *, action: str):
                 messages.success(
                     request, _("已把“%(org)s”并入“%(to)s”。") % {"org": org.name, "to": target.name}
                 )
+                # Grants stay on the dissolved organization (moving them could widen someone's
+                # scope over the target's own people); say so, so that they are reviewed.
+                left = org.grants.count()
+                if left:
+                    messages.warning(
+                        request,
+                        _("原组织上仍有 %(n)d 项授权，已不再覆盖任何人员，请在“账号与权限”中复核。")
+                        % {"n": left},
+                    )
                 return redirect("orgs:detail", target.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)

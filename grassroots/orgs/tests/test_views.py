@@ -378,3 +378,14 @@ def test_figures_follow_writes_at_once(client, county, make_user):
     PersonFactory(primary_org=county.community)
     organization_move(organization=county.community, new_parent=county.justice, actor=admin)
     assert justice_total() == 1
+
+
+def test_merge_warns_about_grants_left_on_the_dissolved_organization(client, county, make_user):
+    admin = make_user("system_admin", county.root)
+    make_user("branch_secretary", county.branch2)
+    login(client, admin)
+    response = client.post(
+        reverse("orgs:merge", args=[county.branch2.pk]), {"target": county.branch1.pk}, follow=True
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("1 项授权" in t for t in texts)
