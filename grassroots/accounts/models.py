@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.models import TimeStampedModel
@@ -86,6 +87,17 @@ class Role(TimeStampedModel):
         ordering = ["id"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the user's language: a built-in role keeps its stored Chinese name only
+        until the system admin renames it."""
+        from .roles import BUILTIN_ROLES
+
+        for spec in BUILTIN_ROLES:
+            if self.is_builtin and spec.slug == self.slug and self.name == spec.name:
+                return gettext(spec.name)
         return self.name
 
 

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+# Names are stored as written here (the message ids) and translated when shown (Role.label).
+from django.utils.translation import gettext_noop as _
 
 ORG_VIEW = ["orgs.view_organization", "orgs.view_person"]
 ORG_ALL = [

@@ -15,7 +15,7 @@ def me(request):
     grants = [
         GrantOut(
             role=g.role.slug,
-            role_name=g.role.name,
+            role_name=g.role.label,
             organization_id=g.organization_id,
             organization_name=g.organization.name,
         )

@@ -498,3 +498,19 @@ def test_grant_history_needs_the_audit_codename(county, make_user):
     role = Role.objects.create(slug="granter", name="授权员", codenames=["accounts.manage_grants"])
     granter = make_user(role.slug, county.town)
     assert selectors.grant_history(granter) is None
+
+
+def test_built_in_role_names_follow_the_language_until_renamed(db):
+    from django.utils import translation
+
+    from grassroots.accounts.models import Role
+    from grassroots.accounts.signals import ensure_builtin_roles
+
+    ensure_builtin_roles()
+    role = Role.objects.get(slug="branch_secretary")
+    with translation.override("en"):
+        assert role.label == "Branch secretary"
+        role.name = "支部书记（自定义）"
+        assert role.label == "支部书记（自定义）"
+    with translation.override("zh-hans"):
+        assert Role.objects.get(slug="branch_secretary").label == "支部书记"
