@@ -100,6 +100,15 @@ class Role(TimeStampedModel):
                 return gettext(spec.name)
         return self.name
 
+    @property
+    def description_label(self) -> str:
+        from .roles import BUILTIN_ROLES
+
+        for spec in BUILTIN_ROLES:
+            if self.is_builtin and spec.slug == self.slug and self.description == spec.description:
+                return gettext(spec.description)
+        return self.description
+
 
 class RoleGrant(TimeStampedModel):
     """授权: a user holds a role on an organization and all organizations below it."""

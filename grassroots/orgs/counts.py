@@ -12,7 +12,7 @@ its own and a figure may lag at most CACHE_SECONDS behind a write made in anothe
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 VERSION_KEY = "orgs:counts-version"
 CACHE_SECONDS = 300
@@ -43,6 +43,9 @@ def _bump() -> None:
 
 
 def cached(within: str, compute: Callable):
+    if connection.in_atomic_block:
+        # Figures read inside a write may never commit: compute them, keep nothing.
+        return compute()
     key = f"orgs:counts:{_version()}:{within or 'all'}"
     value = cache.get(key)
     if value is None:

@@ -1,15 +1,17 @@
 """The default organization kinds. Migration 0002 installs them; tests and the demo call ensure_default_kinds."""
 
+from django.utils.translation import gettext_noop as _
+
 DEFAULT_KINDS = [
-    ("party_committee", "党委", 10, False),
-    ("working_committee", "党工委", 20, False),
-    ("general_branch", "党总支", 30, False),
-    ("branch", "党支部", 40, True),
-    ("party_group", "党小组", 50, True),
-    ("department", "机关部门", 60, False),
-    ("community", "社区", 70, False),
-    ("village", "村", 80, False),
-    ("enterprise", "企事业单位", 90, False),
+    ("party_committee", _("党委"), 10, False),
+    ("working_committee", _("党工委"), 20, False),
+    ("general_branch", _("党总支"), 30, False),
+    ("branch", _("党支部"), 40, True),
+    ("party_group", _("党小组"), 50, True),
+    ("department", _("机关部门"), 60, False),
+    ("community", _("社区"), 70, False),
+    ("village", _("村"), 80, False),
+    ("enterprise", _("企事业单位"), 90, False),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -38,6 +39,16 @@ class OrganizationKind(models.Model):
         verbose_name_plural = _("组织类别")
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """A default kind in the user's language, until the system admin renames it."""
+        from .kinds import DEFAULT_KINDS
+
+        for code, name, _order, _branch in DEFAULT_KINDS:
+            if code == self.code and name == self.name:
+                return gettext(name)
         return self.name
 
 

@@ -6,7 +6,6 @@ import os
 import re
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -18,7 +17,6 @@ from . import counts as org_counts
 from .enums import PARTY_STATUSES, OrgStatus, PersonStatus
 from .models import Organization, Person
 
-ROOT_PATHS_CACHE_KEY = "orgs:root-paths"
 _INITIALS_RE = re.compile(r"^[a-z]{1,20}$")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _DIGITS_RE = re.compile(r"^\d{3,11}$")
@@ -87,13 +85,10 @@ def children_of(
 
 
 def root_paths() -> list[str]:
-    """Paths of the top organizations, cached: they change only when a system admin adds a root."""
-    return cache.get_or_set(
-        ROOT_PATHS_CACHE_KEY,
-        lambda: list(
-            Organization.objects.filter(depth=1).order_by("path").values_list("path", flat=True)
-        ),
-        300,
+    """Paths of the top organizations. Read each time (a tiny indexed query): a cached copy
+    could lag behind a new root in another process and drop a subtree filter there."""
+    return list(
+        Organization.objects.filter(depth=1).order_by("path").values_list("path", flat=True)
     )
 
 

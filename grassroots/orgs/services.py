@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +23,6 @@ from . import counts as org_counts
 from .enums import OrgStatus, PersonStatus, PoliticalStatus
 from .models import Membership, Organization, OrganizationKind, Person, Position
 from .pinyin import pinyin_keys
-from .selectors import ROOT_PATHS_CACHE_KEY
 
 PERSON_FIELDS = (
     "name",
@@ -92,7 +90,6 @@ def organization_create(*, parent: Organization | None, actor, **fields: Any) ->
                 root = Organization.objects.add_root(instance=org)
         except IntegrityError:
             raise code_taken from None
-        transaction.on_commit(lambda: cache.delete(ROOT_PATHS_CACHE_KEY))
         return root
     parent = Organization.objects.select_for_update().get(pk=parent.pk)
     try:
@@ -187,6 +184,8 @@ def organization_merge(
     _require(actor, "orgs.manage_organization", into)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     into = Organization.objects.select_for_update().get(pk=into.pk)
+    if org.depth == 1:
+        raise ValidationError(_("不能合并顶级组织。"))
     if into.path.startswith(org.path):
         raise ValidationError(_("不能并入自身或自己的下级组织。"))
     if org.status != OrgStatus.ACTIVE or into.status != OrgStatus.ACTIVE:

@@ -141,6 +141,8 @@ def organization_detail(request, pk):
             "can_view_people": can_view_people,
             "counts": selectors.subtree_counts(org, counts=counts),
             "grants": grants if permissions.user_can(user, "accounts.manage_grants", org) else None,
+            "can_view_secretary": org.secretary_id is not None
+            and permissions.user_can(user, "orgs.view_person", org.secretary, own=True),
             "can_manage": permissions.user_can(user, "orgs.manage_organization", org)
             and org.is_active,
             "can_add_person": permissions.user_can(user, "orgs.manage_person", org)

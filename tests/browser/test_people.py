@@ -48,3 +48,26 @@ def test_wrong_password_shows_a_message(page, live_server, county, make_user):
     page.fill("#id_password", "wrong-password")
     page.click("button[type=submit]")
     assert "不正确" in page.inner_text(".alert-danger")
+
+
+def test_tree_expands_with_htmx_and_collapses(page, live_server, county, make_user):
+    make_user("org_dept_admin", county.root, username="zzb01")
+    log_in(page, live_server, "zzb01", PASSWORD)
+    page.goto(f"{live_server.url}/orgs/")
+    tree = page.locator("[data-testid=org-tree]")
+    assert "县司法局党总支" in tree.inner_text()  # the root's first level is open
+    assert "县司法局第一党支部" not in tree.inner_text()
+
+    toggle = page.locator(f"[data-testid=expand-{county.justice.pk}]")
+    toggle.click()
+    page.wait_for_selector(f"#org-children-{county.justice.pk} >> text=县司法局第一党支部")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    toggle.click()
+    assert page.locator(f"#org-children-{county.justice.pk}").is_hidden()
+    assert toggle.get_attribute("aria-expanded") == "false"
+
+    # From the keyboard too.
+    town = page.locator(f"[data-testid=expand-{county.town.pk}]")
+    town.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#org-children-{county.town.pk} >> text=东街社区党支部")

@@ -310,3 +310,25 @@ def test_history_records_own_columns_not_reverse_relations(county, secretary):
     changes = LogEntry.objects.get_for_object(person).get().changes_dict
     assert "name" in changes and not {"memberships", "positions", "user", "id"} & set(changes)
     assert LogEntry.objects.get_for_object(person).get().actor == secretary
+
+
+def test_a_top_organization_is_neither_merged_nor_dissolved(county, make_user):
+    from grassroots.orgs.tests.factories import add_org
+
+    admin = make_user("system_admin", county.root)
+    admin.is_superuser = True
+    other_root = add_org(None, "另一县委", "party_committee")
+    with pytest.raises(ValidationError):
+        services.organization_merge(organization=county.root, into=other_root, actor=admin)
+    with pytest.raises(ValidationError):
+        services.organization_dissolve(organization=county.root, actor=admin)
+
+
+def test_default_kinds_speak_the_users_language_until_renamed(county):
+    from django.utils import translation
+
+    branch_kind = kind("branch")
+    with translation.override("en"):
+        assert branch_kind.label == "Party branch"
+        branch_kind.name = "基层党支部"
+        assert branch_kind.label == "基层党支部"

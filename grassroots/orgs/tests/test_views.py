@@ -359,8 +359,13 @@ def test_subtree_figures_and_tree_totals_agree_with_plain_counts(client, county,
     assert totals == {county.dept.pk: 0, county.justice.pk: 5, county.town.pk: 1}
 
 
+@pytest.mark.django_db(transaction=True)
 def test_figures_follow_writes_at_once(client, county, make_user):
-    """The per-organization counts are cached between writes; every kind of write shows."""
+    """The per-organization counts are cached between writes; every kind of write shows.
+    (Transactional: inside a test's transaction nothing is cached at all.)"""
+    from django.core.cache import cache
+
+    from grassroots.orgs.counts import VERSION_KEY
     from grassroots.orgs.services import person_set_status
 
     admin = make_user("system_admin", county.root)
@@ -371,6 +376,7 @@ def test_figures_follow_writes_at_once(client, county, make_user):
         return {n.pk: n.people_total for n in nodes}[county.justice.pk]
 
     assert justice_total() == 0
+    assert cache.get(f"orgs:counts:{cache.get(VERSION_KEY)}:all") is not None, "counts are cached"
     person = PersonFactory(primary_org=county.branch1)
     assert justice_total() == 1
     person_set_status(person=person, status="left", actor=admin)
@@ -389,3 +395,25 @@ def test_merge_warns_about_grants_left_on_the_dissolved_organization(client, cou
     )
     texts = [str(m) for m in response.context["messages"]]
     assert any("1 项授权" in t for t in texts)
+
+
+def test_secretary_name_links_only_where_the_person_may_be_opened(client, county, make_user):
+    from grassroots.orgs.services import organization_update
+
+    secretary = PersonFactory(primary_org=county.branch1, name="王书记")
+    organization_update(
+        organization=county.branch1,
+        secretary=secretary,
+        actor=make_user("system_admin", county.root),
+    )
+    member = make_user("member", county.branch1, person=PersonFactory(primary_org=county.branch1))
+    link = reverse("orgs:person_detail", args=[secretary.pk])
+    page = (
+        login(client, member).get(reverse("orgs:detail", args=[county.branch1.pk])).content.decode()
+    )
+    assert "王书记" in page and link not in page
+    admin = make_user("committee_admin", county.justice)
+    page = (
+        login(client, admin).get(reverse("orgs:detail", args=[county.branch1.pk])).content.decode()
+    )
+    assert link in page
