@@ -8,12 +8,19 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台核心")
 
     def ready(self) -> None:
-        from . import permissions
+        from . import audit, models, navigation, permissions
 
         permissions.register(
             "core",
             {
                 "core.use_admin_site": _("使用 Django 管理后台"),
                 "core.view_audit_log": _("查看变更记录"),
+                "core.manage_calendar": _("维护节假日与调休"),
             },
+        )
+        audit.register(models.CalendarDay, exclude=("updated_at",))
+        navigation.register(
+            navigation.NavItem(
+                "calendar", _("节假日"), "core:calendar", "calendar3", 90, "core.manage_calendar"
+            )
         )
