@@ -22,6 +22,20 @@ from .models import ApiToken, Role, RoleGrant, User
 USER_PATH = "person__primary_org__path"
 
 
+def account_search_q(query: str, prefix: str = "") -> Q:
+    """An account by login name, mobile, display name or its person's name (`prefix` reaches
+    the account from another model, e.g. "user__" from a grant)."""
+    query = (query or "").strip()[:40]
+    if not query:
+        return Q()
+    return (
+        Q(**{f"{prefix}username__icontains": query})
+        | Q(**{f"{prefix}mobile__startswith": query})
+        | Q(**{f"{prefix}display_name__contains": query})
+        | Q(**{f"{prefix}person__name__contains": query})
+    )
+
+
 def scope_paths_by_codename(user) -> dict[str, list[str]]:
     """The permission engine's loader: every codename the user holds, with the org paths. One query.
 
@@ -108,14 +122,7 @@ def users_for(
     whole tree.
     """
     qs = _users_scope(user, codename)
-    query = (query or "").strip()[:40]
-    if query:
-        qs = qs.filter(
-            Q(username__icontains=query)
-            | Q(mobile__startswith=query)
-            | Q(display_name__contains=query)
-            | Q(person__name__contains=query)
-        )
+    qs = qs.filter(account_search_q(query))
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.select_related("person", "person__primary_org").order_by("username")
@@ -203,17 +210,10 @@ def grants_for(user, *, organization=None, role=None, query: str = "") -> QueryS
     """Grants the user may manage, optionally only those on one organization's subtree."""
     qs = objects_for(user, "accounts.manage_grants", RoleGrant.objects.all())
     if organization is not None:
-        qs = qs.filter(organization__path__startswith=organization.path)
+        qs = qs.filter(permissions.subtree_q("organization__path", organization.path))
     if role is not None:
         qs = qs.filter(role=role)
-    query = (query or "").strip()[:40]
-    if query:
-        qs = qs.filter(
-            Q(user__username__icontains=query)
-            | Q(user__mobile__startswith=query)
-            | Q(user__display_name__contains=query)
-            | Q(user__person__name__contains=query)
-        )
+    qs = qs.filter(account_search_q(query, "user__"))
     return qs.select_related(
         "user", "user__person", "role", "organization", "granted_by", "granted_by__person"
     ).order_by("organization__path", "user__username", "role_id")
@@ -300,7 +300,7 @@ def grant_history(user, *, organization=None, limit: int = 30) -> list[GrantEven
     if organization is not None or not everywhere:
         orgs = objects_for(user, codename, Organization.objects.all())
         if organization is not None:
-            orgs = orgs.filter(path__startswith=organization.path)
+            orgs = orgs.filter(permissions.subtree_q("path", organization.path))
         # auditlog stores a foreign key as the text of its id: ["None", "12"] on creation,
         # ["12", "None"] on deletion.
         org_ids = orgs.annotate(id_text=Cast("pk", output_field=CharField())).values("id_text")

@@ -12,7 +12,7 @@ from .auth import TokenAuthError, session_auth, token_auth
 
 
 class ReadableJSONRenderer(JSONRenderer):
-    # Chinese names as UTF-8, not \uXXXX escapes: readable in a terminal, and shorter.
+    # Chinese names as UTF-8 rather than \u escapes: readable in a terminal, and shorter.
     json_dumps_params = {"ensure_ascii": False}
 
 

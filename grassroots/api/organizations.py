@@ -5,7 +5,7 @@ from django.db.models.functions import Length, Substr
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from grassroots.core.permissions import access
+from grassroots.core.permissions import access, subtree_q
 from grassroots.orgs import selectors
 from grassroots.orgs.models import Organization
 
@@ -41,10 +41,10 @@ def list_organizations(request, filters: Query[OrganizationFilters]):
     qs = selectors.organizations_for(user, CODENAME)
     if filters.parent is not None:
         parent = selectors.access_organization(user, filters.parent, CODENAME)
-        qs = qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        qs = qs.filter(subtree_q("path", parent.path), depth=parent.depth + 1)
     if filters.subtree is not None:
         top = selectors.access_organization(user, filters.subtree, CODENAME)
-        qs = qs.filter(path__startswith=top.path)
+        qs = qs.filter(subtree_q("path", top.path))
     if filters.kind:
         qs = qs.filter(kind__code=filters.kind)
     if filters.status != "all":

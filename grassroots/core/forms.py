@@ -1,6 +1,7 @@
 """Form helpers shared by every app."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapMixin:
@@ -53,3 +54,17 @@ def apply_service_errors(form: forms.Form, exc) -> None:
     else:
         for error in exc.messages:
             form.add_error(None, error)
+
+
+class HolidayImportForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(
+        label=_("国务院办公厅公布的放假安排"),
+        max_length=20_000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "placeholder": "2027-02-06..2027-02-12 休 春节\n2027-02-14 班 春节调休",
+            }
+        ),
+        help_text=_("每行一天或一段日期，写“休”或“班”，可加说明；同一日期再次导入会覆盖。"),
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.core.audit import audited, log_change
-from grassroots.core.permissions import user_can
+from grassroots.core.permissions import subtree_q, user_can
 from grassroots.core.validators import (
     normalize_id_number,
     normalize_mobile,
@@ -158,7 +158,7 @@ def organization_dissolve(
     if org.depth == 1:
         raise ValidationError(_("不能撤销顶级组织。"))
     active_people = Person.objects.filter(
-        primary_org__path__startswith=org.path, status=PersonStatus.ACTIVE
+        subtree_q("primary_org__path", org.path), status=PersonStatus.ACTIVE
     ).count()
     if active_people:
         raise ValidationError(
@@ -166,7 +166,7 @@ def organization_dissolve(
             % {"n": active_people}
         )
     on = on or timezone.localdate()
-    for node in Organization.objects.filter(path__startswith=org.path, status=OrgStatus.ACTIVE):
+    for node in Organization.objects.filter(subtree_q("path", org.path), status=OrgStatus.ACTIVE):
         node.status = OrgStatus.DISSOLVED
         node.dissolved_on = on
         node.save(update_fields=["status", "dissolved_on", "updated_at"])

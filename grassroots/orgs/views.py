@@ -213,7 +213,7 @@ def organization_edit(request, pk):
 def _pick_view(request, pk, *, action: str):
     user = request.user
     org = selectors.access_organization(user, pk, "orgs.manage_organization")
-    candidates = _manageable_orgs(user).exclude(path__startswith=org.path)
+    candidates = _manageable_orgs(user).exclude(permissions.subtree_q("path", org.path))
     labels = {
         "move": (_("移动组织"), _("移到此组织之下"), _("移动后，其下级组织、人员和权限随之迁移。")),
         "merge": (
@@ -458,44 +458,42 @@ def person_edit(request, pk):
     )
 
 
-@login_required
-def person_transfer(request, pk):
-    user = request.user
-    person = selectors.access_person(user, pk, "orgs.manage_person")
-    form = TransferForm(
-        request.POST or None,
-        organizations=_manageable_orgs(user, "orgs.manage_person").exclude(
-            pk=person.primary_org_id
-        ),
-    )
+def _person_action(request, person, form, *, title: str, write, done: str):
+    """A form page acting on one person: on a valid POST call `write(cleaned_data)` (a
+    service), put its errors on the form, or say `done` and go back to the person."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_transfer(
-                person=person,
-                organization=form.cleaned_data["organization"],
-                on=form.cleaned_data["on"],
-                note=form.cleaned_data["note"],
-                actor=user,
-            )
+            write(form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("已转移组织关系。"))
+            messages.success(request, done)
             return redirect("orgs:person_detail", person.pk)
+    person_crumb = {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])}
     return render(
         request,
         "orgs/simple_form.html",
         {
             "form": form,
-            "title": _("转移组织关系"),
+            "title": title,
             "subject": person,
-            "crumbs": _crumbs(
-                user,
-                person.primary_org,
-                {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])},
-                {"label": _("转移组织关系")},
-            ),
+            "crumbs": _crumbs(request.user, person.primary_org, person_crumb, {"label": title}),
         },
+    )
+
+
+@login_required
+def person_transfer(request, pk):
+    user = request.user
+    person = selectors.access_person(user, pk, "orgs.manage_person")
+    targets = _manageable_orgs(user, "orgs.manage_person").exclude(pk=person.primary_org_id)
+    return _person_action(
+        request,
+        person,
+        TransferForm(request.POST or None, organizations=targets),
+        title=_("转移组织关系"),
+        write=lambda data: services.person_transfer(person=person, actor=user, **data),
+        done=_("已转移组织关系。"),
     )
 
 
@@ -503,31 +501,13 @@ def person_transfer(request, pk):
 def person_status(request, pk):
     user = request.user
     person = selectors.access_person(user, pk, "orgs.manage_person")
-    form = PersonStatusForm(request.POST or None, initial={"status": person.status})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_set_status(
-                person=person, status=form.cleaned_data["status"], actor=user
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已更新状态。"))
-            return redirect("orgs:person_detail", person.pk)
-    return render(
+    return _person_action(
         request,
-        "orgs/simple_form.html",
-        {
-            "form": form,
-            "title": _("变更人员状态"),
-            "subject": person,
-            "crumbs": _crumbs(
-                user,
-                person.primary_org,
-                {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])},
-                {"label": _("变更状态")},
-            ),
-        },
+        person,
+        PersonStatusForm(request.POST or None, initial={"status": person.status}),
+        title=_("变更人员状态"),
+        write=lambda data: services.person_set_status(person=person, actor=user, **data),
+        done=_("已更新状态。"),
     )
 
 
@@ -535,29 +515,13 @@ def person_status(request, pk):
 def position_add(request, pk):
     user = request.user
     person = selectors.access_person(user, pk, "orgs.manage_person")
-    form = PositionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.position_add(person=person, actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已添加职务。"))
-            return redirect("orgs:person_detail", person.pk)
-    return render(
+    return _person_action(
         request,
-        "orgs/simple_form.html",
-        {
-            "form": form,
-            "title": _("添加职务"),
-            "subject": person,
-            "crumbs": _crumbs(
-                user,
-                person.primary_org,
-                {"label": person.name, "url": reverse("orgs:person_detail", args=[person.pk])},
-                {"label": _("添加职务")},
-            ),
-        },
+        person,
+        PositionForm(request.POST or None),
+        title=_("添加职务"),
+        write=lambda data: services.position_add(person=person, actor=user, **data),
+        done=_("已添加职务。"),
     )
 
 

@@ -107,3 +107,18 @@ def test_only_a_county_wide_holder_maintains_the_calendar(client, make_user, cou
     assert response.status_code == 302 and CalendarDay.objects.count() == 1
     bad = client.post(reverse("core:calendar"), {"text": "2031-01-01 放"})
     assert bad.status_code == 200 and "第 1 行" in bad.content.decode()
+
+
+def test_calendar_page_query_budget(client, make_user, county, django_assert_max_num_queries):
+    from datetime import timedelta
+
+    admin = make_user("system_admin", county.root)
+    client.force_login(admin)
+    client.get(reverse("core:calendar"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("core:calendar"))
+    CalendarDay.objects.bulk_create(
+        CalendarDay(date=date(2026, 1, 1) + timedelta(days=i), is_workday=False) for i in range(300)
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("core:calendar")).status_code == 200

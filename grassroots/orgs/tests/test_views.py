@@ -417,3 +417,30 @@ def test_secretary_name_links_only_where_the_person_may_be_opened(client, county
         login(client, admin).get(reverse("orgs:detail", args=[county.branch1.pk])).content.decode()
     )
     assert link in page
+
+
+def test_person_action_pages_write_through_services_and_refuse_outside_scope(
+    client, county, make_user
+):
+    from grassroots.orgs.models import Position
+
+    secretary = make_user("branch_secretary", county.branch1)
+    mine = PersonFactory(primary_org=county.branch1)
+    other = PersonFactory(primary_org=county.branch2)
+    login(client, secretary)
+    response = client.post(
+        reverse("orgs:position_add", args=[mine.pk]), {"title": "组织委员", "rank": ""}
+    )
+    assert response.status_code == 302 and Position.objects.filter(person=mine).count() == 1
+    response = client.post(reverse("orgs:person_status", args=[mine.pk]), {"status": "left"})
+    assert response.status_code == 302 and Person.objects.get(pk=mine.pk).status == "left"
+    bad = client.post(
+        reverse("orgs:position_add", args=[mine.pk]),
+        {"title": "x", "started_on": "2026-05-01", "ended_on": "2026-01-01"},
+    )
+    assert bad.status_code == 200 and Position.objects.filter(person=mine).count() == 1
+    assert (
+        client.post(reverse("orgs:person_status", args=[other.pk]), {"status": "left"}).status_code
+        == 404
+    )
+    assert client.get(reverse("orgs:person_transfer", args=[other.pk])).status_code == 404
