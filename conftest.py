@@ -11,6 +11,10 @@ def _test_settings(settings, tmp_path):
 
     cache.clear()  # the cache outlives each test's rolled-back database
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SMS_BACKEND = "grassroots.notifications.sms.backends.LocmemSmsBackend"
+    from grassroots.notifications.sms import backends as sms_backends
+
+    sms_backends.outbox.clear()
     # Argon2 is the production hasher (see config/settings.py); tests hash thousands of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests run without collectstatic: assets come from the finders, not a manifest.

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "grassroots.core",
     "grassroots.orgs",
     "grassroots.accounts",
+    "grassroots.notifications",
+    "grassroots.study",
+    "grassroots.quizzes",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +235,13 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
 # --- Mail -------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="grassroots@localhost")
+# SMS: a class with send_messages(); console and file backends ship, a provider's is added.
+SMS_BACKEND = env.str(
+    "SMS_BACKEND", default="grassroots.notifications.sms.backends.ConsoleSmsBackend"
+)
+SMS_FILE_PATH = Path(env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms")))
+# The hour (Asia/Shanghai) at which the daily reminders go out on working days.
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=8)
 
 # --- Audit ------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
@@ -246,4 +256,6 @@ LOGGING = {
 }
 
 SITE_NAME = _("基层党建工作平台")
+# The public address of the site, for links in emails and on printed QR sheets.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 GRASSROOTS_SCOPE_LOADER = "grassroots.accounts.selectors.scope_paths_by_codename"

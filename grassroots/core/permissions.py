@@ -72,12 +72,33 @@ class Permission:
 
 
 _registry: dict[str, Permission] = {}
+_role_defaults: dict[str, dict[str, list[str]]] = {}  # app label -> {role slug: codenames}
 
 
-def register(app: str, codenames: dict[str, str]) -> None:
-    """Declare an app's codenames with their (translatable) labels."""
+def register(
+    app: str, codenames: dict[str, str], *, roles: dict[str, list[str]] | None = None
+) -> None:
+    """Declare an app's codenames with their (translatable) labels, and which built-in roles
+    (by slug) hold which of them by default. The defaults are given to a built-in role when it
+    is created, and when the app is first migrated into a database whose roles already exist;
+    after that the roles are the system admin's to edit."""
     for codename, label in codenames.items():
         _registry[codename] = Permission(codename=codename, label=label, app=app)
+    if roles:
+        unknown = {c for names in roles.values() for c in names} - set(codenames)
+        if unknown:
+            raise ValueError(f"role defaults name codenames {app} does not declare: {unknown}")
+        _role_defaults[app] = {slug: list(names) for slug, names in roles.items()}
+
+
+def role_defaults(slug: str, apps: Iterable[str] | None = None) -> list[str]:
+    """The codenames that apps (all, or those named) give to the built-in role `slug`."""
+    return [
+        codename
+        for app, by_role in _role_defaults.items()
+        if apps is None or app in apps
+        for codename in by_role.get(slug, [])
+    ]
 
 
 def all_permissions() -> list[Permission]:

@@ -6,7 +6,6 @@ Every refusal is a ValidationError with a Chinese message; nothing here writes a
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -14,10 +13,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from grassroots.core.uploads import check_xlsx_upload, open_workbook, unreadable_xlsx
+
 from .columns import REQUIRED, header_lookup, normalize_header
 
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # what the zip entries may unpack to, together
-MAX_ZIP_ENTRIES = 5_000
 MAX_ROWS = 50_000  # data rows
 MAX_COLUMNS = 60
 HEADER_SEARCH_ROWS = 10  # a title row or two above the headers is common
@@ -39,58 +38,7 @@ def _max_bytes() -> int:
 
 def check_upload(name: str, size: int) -> None:
     """The name and size of an upload, before its content is looked at."""
-    lowered = (name or "").lower()
-    if lowered.endswith(".xls") or lowered.endswith(".et"):
-        raise ValidationError(
-            _("不支持旧版 .xls 文件，请在 Excel 或 WPS 中“另存为” .xlsx 格式后再上传。"), code="xls"
-        )
-    if not lowered.endswith(".xlsx"):
-        raise ValidationError(_("只能上传 .xlsx 格式的 Excel 文件。"), code="extension")
-    if size > _max_bytes():
-        raise ValidationError(
-            _("文件过大：不能超过 %(mb)d MB，请分批导入。") % {"mb": _max_bytes() // (1024 * 1024)},
-            code="too_large",
-        )
-    if size == 0:
-        raise ValidationError(_("文件是空的。"), code="empty")
-
-
-def check_xlsx(fileobj: IO[bytes]) -> None:
-    """Is this a real .xlsx (a zip with the OOXML parts) that unpacks to a sane size?
-
-    zipfile never yields more bytes than an entry declares (and fails on a CRC mismatch), so
-    checking the declared sizes is enough to stop a zip bomb before openpyxl opens it.
-    """
-    not_xlsx = ValidationError(
-        _(
-            "文件内容不是有效的 .xlsx 文件（可能是改了扩展名的其他文件），请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
-        ),
-        code="not_xlsx",
-    )
-    fileobj.seek(0)
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            entries = archive.infolist()
-            names = {info.filename for info in entries}
-            if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-                raise not_xlsx
-            if len(entries) > MAX_ZIP_ENTRIES:
-                raise ValidationError(_("文件结构异常（条目过多），已拒绝。"), code="zip_entries")
-            total = sum(info.file_size for info in entries)
-            if total > MAX_UNCOMPRESSED_BYTES:
-                raise ValidationError(
-                    _(
-                        "文件解压后过大（超过 %(mb)d MB），已拒绝；请删除多余的工作表、图片或格式后再上传。"
-                    )
-                    % {"mb": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)},
-                    code="zip_bomb",
-                )
-            if any(info.flag_bits & 0x1 for info in entries):
-                raise ValidationError(_("文件已加密，请取消密码保护后再上传。"), code="encrypted")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
-        raise not_xlsx from None
-    finally:
-        fileobj.seek(0)
+    check_xlsx_upload(name, size, _max_bytes())
 
 
 def _is_blank(value) -> bool:
@@ -105,29 +53,13 @@ def _is_header(row: tuple) -> bool:
 
 def read_roster(fileobj: IO[bytes]) -> RosterSheet:
     """Check the file and read its rows. Raises ValidationError for a file that cannot be used."""
-    from openpyxl import load_workbook
-
-    check_xlsx(fileobj)
-    try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
-    except Exception:  # openpyxl raises many kinds for a damaged file; all mean the same here
-        raise ValidationError(
-            _(
-                "无法读取该 Excel 文件，文件可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。"
-            ),
-            code="unreadable",
-        ) from None
+    workbook = open_workbook(fileobj)
     try:
         return _read_sheet(workbook)
     except ValidationError:
         raise
     except Exception:
-        raise ValidationError(
-            _(
-                "无法读取该 Excel 文件，文件可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。"
-            ),
-            code="unreadable",
-        ) from None
+        raise unreadable_xlsx() from None
     finally:
         workbook.close()
 

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from grassroots.core import uploads
 from grassroots.core.validators import id_check_digit
 from grassroots.orgs.enums import PersonStatus
 from grassroots.orgs.models import Membership, Person, RosterImport, RosterImportStatus
@@ -204,7 +205,7 @@ def test_a_zip_bomb_is_refused_before_openpyxl_reads_it(county, secretary, setti
             bomb.writestr(info, source.read(info))
         with bomb.open("xl/media/padding.bin", "w") as entry:
             chunk = b"\0" * (1024 * 1024)
-            for _ in range(reader.MAX_UNCOMPRESSED_BYTES // len(chunk) + 1):
+            for _ in range(uploads.MAX_UNCOMPRESSED_BYTES // len(chunk) + 1):
                 entry.write(chunk)
     content = buf.getvalue()
     assert len(content) < 1024 * 1024  # small on the wire, over 100 MB unpacked
