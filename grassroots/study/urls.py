@@ -1,4 +1,5 @@
-from django.urls import path  # noqa: F401
+from .urls_library import urlpatterns as library_urls
+from .urls_sessions import urlpatterns as session_urls
 
 app_name = "study"
-urlpatterns: list = []
+urlpatterns = [*session_urls, *library_urls]

@@ -1,0 +1,3 @@
+"""The materials library and reflections."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Plans, sessions, attendance, self-study and the hours ledger."""
+
+urlpatterns: list = []
