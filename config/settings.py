@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "grassroots.core.context_processors.navigation",
                 "grassroots.orgs.context_processors.org_switcher",
+                "grassroots.notifications.context_processors.inbox",
             ],
         },
     }

@@ -82,12 +82,12 @@ def register(
     (by slug) hold which of them by default. The defaults are given to a built-in role when it
     is created, and when the app is first migrated into a database whose roles already exist;
     after that the roles are the system admin's to edit."""
+    unknown = {c for names in (roles or {}).values() for c in names} - set(codenames)
+    if unknown:
+        raise ValueError(f"role defaults name codenames {app} does not declare: {unknown}")
     for codename, label in codenames.items():
         _registry[codename] = Permission(codename=codename, label=label, app=app)
     if roles:
-        unknown = {c for names in roles.values() for c in names} - set(codenames)
-        if unknown:
-            raise ValueError(f"role defaults name codenames {app} does not declare: {unknown}")
         _role_defaults[app] = {slug: list(names) for slug, names in roles.items()}
 
 

@@ -8,10 +8,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("消息与提醒")
 
     def ready(self) -> None:
-        from grassroots.core import navigation
-
         from . import tasks  # noqa: F401  (registers the Huey tasks)
-
-        navigation.register(
-            navigation.NavItem("inbox", _("消息"), "notifications:inbox", "bell", 95, None)
-        )
