@@ -33,5 +33,26 @@ class Registry:
         return sorted(self._items.values(), key=lambda i: (i.order, i.key))
 
 
+@dataclass
+class DemoContext:
+    """What the demo county gives the apps that add their own demo records: organizations by
+    their demo key (see orgs.demo.COUNTY), the demo users by username, the admin user, a
+    seeded random generator and the demo's reference date."""
+
+    organizations: dict
+    users: dict
+    admin: object
+    rng: object
+    today: object
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    key: str
+    order: int
+    run: Callable  # (DemoContext) -> None, inside the demo's transaction
+
+
 person_panels = Registry()
 home_counters = Registry()
+demo_steps = Registry()

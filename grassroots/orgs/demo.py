@@ -716,6 +716,7 @@ def build_demo(*, people: int = DEMO_PEOPLE, seed: int = DEMO_SEED) -> DemoSumma
     from grassroots.accounts import services as account_services
     from grassroots.accounts.models import Role, User
     from grassroots.accounts.signals import ensure_builtin_roles
+    from grassroots.core import registry
 
     from . import services
     from .kinds import ensure_default_kinds
@@ -806,6 +807,15 @@ def build_demo(*, people: int = DEMO_PEOPLE, seed: int = DEMO_SEED) -> DemoSumma
                 users.append(user)
             # The demo logins share a published password; demo_logins prints it and warns.
             User.objects.filter(pk__in=[u.pk for u in users]).update(must_change_password=False)
+            context = registry.DemoContext(
+                organizations=orgs,
+                users={u.username: u for u in users},
+                admin=admin,
+                rng=random.Random(seed + 2),
+                today=today,
+            )
+            for step in registry.demo_steps.items():
+                step.run(context)
             users = [u.username for u in users]
 
     all_people = Person.objects.filter(primary_org__path__startswith=orgs["root"].path)
