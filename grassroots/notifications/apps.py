@@ -8,4 +8,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("消息与提醒")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the Huey tasks)
+        from . import home, tasks  # noqa: F401  (tasks: registers the Huey tasks)
+
+        home.register()
