@@ -243,6 +243,8 @@ SMS_BACKEND = env.str(
 SMS_FILE_PATH = Path(env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms")))
 # The hour (Asia/Shanghai) at which the daily reminders go out on working days.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=8)
+# The least a reflection (心得体会) must hold, in characters without whitespace.
+STUDY_REFLECTION_MIN_LENGTH = env.int("STUDY_REFLECTION_MIN_LENGTH", default=300)
 
 # --- Audit ------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

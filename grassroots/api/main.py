@@ -7,6 +7,10 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from grassroots.quizzes import api as quizzes
+from grassroots.study import api as study_sessions
+from grassroots.study import api_library as study_library
+
 from . import me, organizations, people
 from .auth import TokenAuthError, session_auth, token_auth
 
@@ -65,3 +69,8 @@ def _invalid(request, exc):
 api.add_router("", organizations.router)
 api.add_router("", people.router)
 api.add_router("", me.router)
+
+# Routers of the domain apps: each app keeps its endpoints beside its selectors.
+api.add_router("", study_sessions.router)
+api.add_router("", study_library.router)
+api.add_router("", quizzes.router)

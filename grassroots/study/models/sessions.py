@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.models import TimeStampedModel
@@ -39,9 +40,15 @@ class StudyPlan(TimeStampedModel):
     title = models.CharField(_("标题"), max_length=200)
     topics = models.TextField(_("学习专题"), blank=True)
     required_hours = models.DecimalField(_("要求学时"), default=Decimal("32"), **HOURS)
-    materials = models.ManyToManyField("study.Material", blank=True, related_name="plans")
+    materials = models.ManyToManyField(
+        "study.Material", blank=True, related_name="plans", verbose_name=_("学习资料")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("制定人"),
     )
 
     class Meta:
@@ -84,7 +91,9 @@ class StudySession(TimeStampedModel):
     link = models.URLField(_("线上链接"), max_length=500, blank=True)
     teacher = models.CharField(_("主讲人"), max_length=60, blank=True)
     description = models.TextField(_("内容"), blank=True)
-    materials = models.ManyToManyField("study.Material", blank=True, related_name="sessions")
+    materials = models.ManyToManyField(
+        "study.Material", blank=True, related_name="sessions", verbose_name=_("学习资料")
+    )
     hours = models.DecimalField(_("学时"), **HOURS)
     audience = models.CharField(
         _("参加人员"), max_length=20, choices=Audience.choices, default=Audience.MEMBERS
@@ -92,10 +101,16 @@ class StudySession(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
     expected_count = models.PositiveIntegerField(_("应到人数"), default=0)
     present_count = models.PositiveIntegerField(_("实到人数"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("安排人"),
     )
 
     class Meta:
@@ -109,7 +124,12 @@ class StudySession(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="session_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(present_count__lte=models.F("expected_count")),
+                name="session_present_within_expected",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,7 +163,12 @@ class Attendance(models.Model):
     by_hand = models.BooleanField(_("手工登记"), default=False)
     leave_reason = models.CharField(_("请假事由"), max_length=200, blank=True)
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
     )
 
     class Meta:
@@ -179,7 +204,12 @@ class MakeUp(TimeStampedModel):
         _("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.CharField(_("审核意见"), max_length=300, blank=True)
@@ -187,6 +217,8 @@ class MakeUp(TimeStampedModel):
     class Meta:
         verbose_name = _("补学")
         verbose_name_plural = _("补学")
+        # The review queue: what is waiting, oldest first.
+        indexes = [models.Index(fields=["status", "created_at"], name="makeup_status_created")]
 
     def __str__(self) -> str:
         return str(self.attendance)
@@ -211,13 +243,23 @@ class SelfStudy(TimeStampedModel):
     file = models.FileField(_("佐证材料"), upload_to=evidence_upload_to, blank=True)
     link = models.URLField(_("链接"), max_length=500, blank=True)
     material = models.ForeignKey(
-        "study.Material", models.SET_NULL, null=True, blank=True, related_name="+"
+        "study.Material",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("学习资料"),
     )
     status = models.CharField(
         _("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.CharField(_("审核意见"), max_length=300, blank=True)
@@ -226,6 +268,15 @@ class SelfStudy(TimeStampedModel):
         verbose_name = _("自学记录")
         verbose_name_plural = _("自学记录")
         ordering = ["-studied_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="selfstudy_status_created"),
+            models.Index(fields=["person", "-studied_on"], name="selfstudy_person_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=8), name="selfstudy_hours_range"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -285,12 +336,40 @@ class StudyYear(models.Model):
     self_study = models.DecimalField(_("自学"), default=Decimal("0"), **HOURS)
     total = models.DecimalField(_("合计"), default=Decimal("0"), **HOURS)
     target = models.DecimalField(_("目标学时"), default=Decimal("32"), **HOURS)
+    # Completion in percent, kept by the database itself: the ledger is ranked by it through
+    # an index, without reading a county's rows to sort them.
+    progress = models.GeneratedField(
+        expression=models.Case(
+            models.When(target__lte=0, then=models.Value(100.0)),
+            default=Cast("total", models.FloatField())
+            * models.Value(100.0)
+            / Cast("target", models.FloatField()),
+            output_field=models.FloatField(),
+        ),
+        output_field=models.FloatField(),
+        db_persist=True,
+        verbose_name=_("完成率"),
+    )
 
     class Meta:
         verbose_name = _("学时台账")
         verbose_name_plural = _("学时台账")
-        constraints = [models.UniqueConstraint(fields=["person", "year"], name="study_year_once")]
-        indexes = [models.Index(fields=["year", "person"], name="study_year_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="study_year_once"),
+            # The aggregate only ever moves by credits and their reversal: never below zero.
+            models.CheckConstraint(
+                condition=Q(total__gte=0)
+                & Q(concentrated__gte=0)
+                & Q(branch__gte=0)
+                & Q(training__gte=0)
+                & Q(self_study__gte=0),
+                name="study_year_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "person"], name="study_year_year"),
+            models.Index(fields=["year", "-progress", "person"], name="study_year_ranking"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year}: {self.total}/{self.target}"

@@ -1,0 +1,1 @@
+"""Pages of the quizzes app, one module per part."""
