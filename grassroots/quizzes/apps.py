@@ -10,7 +10,9 @@ class QuizzesConfig(AppConfig):
     def ready(self) -> None:
         from grassroots.core import audit, navigation, permissions
 
-        from . import models, panels, reminders  # noqa: F401  (reminders registers its job)
+        from . import demo, models, panels, reminders  # noqa: F401  (reminders registers its job)
+
+        demo.register()
 
         manage = [
             "quizzes.view_results",

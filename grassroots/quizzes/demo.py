@@ -484,3 +484,14 @@ def people_in(organizations: Iterable) -> list:
             subtree_q("primary_org__path", root.path), status="active"
         ).select_related("primary_org")
     )
+
+
+def _demo_step(context) -> None:
+    organizations = list(context.organizations.values())
+    populate(organizations, people_in(organizations), context.rng)
+
+
+def register() -> None:
+    from grassroots.core.registry import DemoStep, demo_steps
+
+    demo_steps.register(DemoStep("quizzes", 30, _demo_step))

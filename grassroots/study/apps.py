@@ -36,6 +36,9 @@ class StudyConfig(AppConfig):
         )
         self._ready_sessions()
         self._ready_library()
+        from . import demo
+
+        demo.register()
 
     def _ready_sessions(self) -> None:
         """Plans, sessions, attendance, self-study, the hours ledger (navigation, panels, jobs)."""

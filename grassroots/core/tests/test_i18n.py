@@ -92,9 +92,24 @@ def test_english_keeps_every_placeholder():
 
 def test_english_has_no_chinese_left():
     # Chinese may remain only where it names something the user sees in Chinese: the sheet and
-    # column names of the roster template, a sample person's name, and the 休/班 keywords of
-    # the official holiday schedule that the calendar import reads.
-    allowed = {"填写说明", "组织代码", "姓名", "身份证号", "“休”", "“班”", *SAMPLE_NAMES}
+    # column names of the roster and question templates, a sample person's name, the 休/班
+    # keywords of the official holiday schedule that the calendar import reads, and the values
+    # typed into the question template's type, difficulty and true/false cells.
+    question_template = ["“题型”", "“难度”", "“题干”", "“正确答案”", "“填写说明”"]
+    question_values = ["“单选题”", "“多选题”", "“判断题”", "“填空题”", "“易”", "“中”", "“难”"]
+    true_false = ["“正确”", "“错误”"]
+    allowed = {
+        "填写说明",
+        "组织代码",
+        "姓名",
+        "身份证号",
+        "“休”",
+        "“班”",
+        *question_template,
+        *question_values,
+        *true_false,
+        *SAMPLE_NAMES,
+    }
     leftovers = []
     for entry in catalog("en"):
         for out in entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]:
