@@ -42,7 +42,7 @@ class QuizzesConfig(AppConfig):
         audit.register(models.QuizInvitee)
         audit.register(models.Contest)
         navigation.register(
-            navigation.NavItem("quizzes", _("知识测试"), "quizzes:my", "patch-question", 40)
+            navigation.NavItem("quizzes", _("知识测试"), "quizzes:my", "patch-question", 50)
         )
         navigation.register(
             navigation.NavItem(
@@ -50,7 +50,7 @@ class QuizzesConfig(AppConfig):
                 _("测试管理"),
                 "quizzes:manage",
                 "clipboard-check",
-                41,
+                51,
                 "quizzes.view_results",
             )
         )

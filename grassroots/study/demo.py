@@ -136,6 +136,37 @@ def populate(context: DemoContext) -> None:
                 reason="外出办案" if status == AttendanceStatus.LEAVE else "",
             )
 
+    # Every other organization without children holds a few sessions, so that the county's
+    # comparison of branches has something to compare; the admin records them.
+    year_start = today.replace(month=1, day=8)
+    others = [
+        org
+        for key, org in orgs.items()
+        if key != "justice1" and org.is_leaf() and org.pk != root.pk
+    ]
+    for org in others:
+        for index in range(9):
+            day = year_start + timedelta(days=36 * index + rng.randint(0, 20))
+            title, kind = SESSION_TOPICS[(index + org.pk) % len(SESSION_TOPICS)]
+            session = session_services.session_create(
+                organization=org,
+                actor=admin,
+                title=title,
+                kind=kind,
+                mode=StudyMode.IN_PERSON,
+                starts_at=_at(day, 9),
+                ends_at=_at(day, 11),
+                place="党员活动室",
+                hours=Decimal("4"),
+            )
+            missed = rng.uniform(0.02, 0.25)
+            for attendance in Attendance.objects.filter(session=session):
+                if rng.random() < missed:
+                    session_services.attendance_mark(
+                        attendance=attendance, status=AttendanceStatus.ABSENT, actor=admin
+                    )
+            session_services.attendance_mark_all_present(session=session, actor=admin)
+
     # One under way now (to try the QR sign-in) and one tomorrow (the reminder).
     now = timezone.now().replace(second=0, microsecond=0)
     session_services.session_create(

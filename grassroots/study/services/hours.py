@@ -486,3 +486,53 @@ def _notify_owner_on_commit(entry: SelfStudy, *, approved: bool) -> None:
             recipients=[user], kind="study.self_study_reviewed", title=title, body=body, url=url
         )
     )
+
+
+def credit_many(
+    *, person_sources: list[tuple[int, int]], year: int, kind: str, hours: Decimal, source: str
+) -> int:
+    """Credit the same hours to many people at once, one (person_id, source_id) pair each, in a
+    few statements per thousand whatever their number. The caller holds the sources' rows
+    locked (they have just changed state in its transaction), so nothing else credits them
+    meanwhile; a source already credited is skipped, as in `credit()`. A person appears once.
+    Returns how many were credited."""
+    if hours is None or hours <= 0:
+        return 0
+    credited = 0
+    column = KIND_COLUMN[kind]
+    targets = current_targets()
+    for start in range(0, len(person_sources), _BULK):
+        chunk = person_sources[start : start + _BULK]
+        done = set(
+            HoursCredit.objects.filter(
+                source=source, source_id__in=[s for _p, s in chunk]
+            ).values_list("source_id", flat=True)
+        )
+        fresh = [(p, s) for p, s in chunk if s not in done]
+        if not fresh:
+            continue
+        HoursCredit.objects.bulk_create(
+            [
+                HoursCredit(
+                    person_id=p, year=year, kind=kind, hours=hours, source=source, source_id=s
+                )
+                for p, s in fresh
+            ]
+        )
+        people = [p for p, _s in fresh]
+        have = set(
+            StudyYear.objects.filter(person_id__in=people, year=year).values_list(
+                "person_id", flat=True
+            )
+        )
+        _insert_years(
+            [
+                StudyYear(person_id=p, year=year, target=person_target(p, targets))
+                for p in set(people) - have
+            ]
+        )
+        StudyYear.objects.filter(person_id__in=people, year=year).update(
+            **{column: F(column) + hours, "total": F("total") + hours}
+        )
+        credited += len(fresh)
+    return credited

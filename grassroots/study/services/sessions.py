@@ -36,7 +36,7 @@ from ..enums import (
     StudyMode,
 )
 from ..models import Attendance, HoursCredit, MakeUp, Material, StudyPlan, StudySession
-from .hours import clean_evidence, credit, local_year, replace_file, uncredit
+from .hours import clean_evidence, credit, credit_many, local_year, replace_file, uncredit
 
 # Signing in opens this long before the start and closes at the end; signing out closes later.
 SIGN_IN_OPENS_BEFORE = timedelta(minutes=30)
@@ -855,3 +855,35 @@ def makeup_return(*, makeup: MakeUp, actor, comment: str) -> MakeUp:
         % {"session": makeup.attendance.session.title},
     )
     return makeup
+
+
+@audited
+@transaction.atomic
+def attendance_mark_all_present(*, session: StudySession, actor) -> int:
+    """The organizer marks everyone still waiting to sign in as present (from a paper sign-in
+    sheet): one pass over the rows, the hours credited in bulk. Leave, absence and make-ups
+    stay as they are. Returns how many were marked."""
+    _require(actor, "study.manage_session", session)
+    session = _locked_session(session)
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("该学习活动已取消，不能登记出勤。"))
+    waiting = Attendance.objects.select_for_update().filter(
+        session=session, status=AttendanceStatus.EXPECTED, makeup__isnull=True
+    )
+    rows = list(waiting.values_list("person_id", "pk"))
+    if not rows:
+        return 0
+    # The rows are locked (and the session too, which every sign-in reads first): the same
+    # filter updates exactly the rows read, without a list of ids too long for SQLite.
+    Attendance.objects.filter(
+        session=session, status=AttendanceStatus.EXPECTED, makeup__isnull=True
+    ).update(status=AttendanceStatus.PRESENT, by_hand=True, marked_by=actor)
+    StudySession.objects.filter(pk=session.pk).update(present_count=F("present_count") + len(rows))
+    credit_many(
+        person_sources=rows,
+        year=local_year(session.starts_at),
+        kind=session.kind,
+        hours=session.hours,
+        source=HoursCredit.Source.ATTENDANCE,
+    )
+    return len(rows)
