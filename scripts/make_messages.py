@@ -45,7 +45,7 @@ def fill_traditional() -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         # msgmerge's guess (the msgid it matched fuzzily) is stale once the entry is regenerated.
-        entry.previous_msgid = entry.previous_msgid_plural = None
+        entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
     po.metadata["Language"] = "zh_Hant"
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     po.metadata_is_fuzzy = False

@@ -65,6 +65,50 @@ def scope_paths_by_codename(user) -> dict[str, list[str]]:
     return {codename: sorted(paths) for codename, paths in result.items()}
 
 
+# --- Who holds a codename on an organization -----------------------------------
+
+
+def holders_by_path(codename: str, paths) -> dict[str, list[User]]:
+    """{organization path: the active accounts granted, on that very organization, a role that
+    holds `codename`}. Two queries: the roles (a handful, read whole since codenames is a JSON
+    list), then the grants."""
+    paths = set(paths)
+    role_ids = [
+        pk
+        for pk, codenames in Role.objects.values_list("pk", "codenames")
+        if codename in (codenames or [])
+    ]
+    if not role_ids or not paths:
+        return {}
+    found: dict[str, dict[int, User]] = defaultdict(dict)
+    grants = RoleGrant.objects.filter(
+        role_id__in=role_ids, organization__path__in=paths, user__is_active=True
+    ).select_related("user", "organization")
+    for grant in grants:
+        found[grant.organization.path][grant.user.pk] = grant.user
+    return {path: list(users.values()) for path, users in found.items()}
+
+
+def nearest_holders(
+    by_path: dict[str, list[User]], path: str, *, exclude_person_id: int | None = None
+) -> list[User]:
+    """The holders (from `holders_by_path`) on the organization at `path` or, when it has none,
+    on the closest one above that has: a branch's secretary hears of the branch's business
+    before the county officer whose scope also covers it. The excluded person (the one who
+    submitted) never counts: nobody reviews their own."""
+    from grassroots.orgs.selectors import path_chain
+
+    for step_path in reversed(path_chain(path)):
+        users = [
+            u
+            for u in by_path.get(step_path, [])
+            if exclude_person_id is None or u.person_id != exclude_person_id
+        ]
+        if users:
+            return users
+    return []
+
+
 # --- Holding a codename over the whole tree -------------------------------------
 
 

@@ -36,3 +36,29 @@ def make_user(db):
         return user
 
     return make
+
+
+def queries_of(client, url: str) -> int:
+    """The queries a page costs once what a process caches on first use (content types, the
+    session) is warm: compare it for a few rows and for many to show a list stays constant."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+@pytest.fixture
+def english_client(client):
+    """The test client asking for pages in English. The default language is active again
+    afterwards: a page in English leaves English active in the thread, and the tests that run
+    next read Chinese messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    yield client
+    translation.deactivate()

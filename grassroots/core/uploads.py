@@ -210,3 +210,13 @@ def check_file(uploaded, kinds: dict[str, FileKind], max_bytes: int) -> str:
 def content_type_for(kind_key: str) -> str:
     kind = DOCUMENT_KINDS.get(kind_key) or IMAGE_KINDS.get(kind_key)
     return kind.content_type if kind else "application/octet-stream"
+
+
+def kind_of(name: str) -> str:
+    """The key of the document or image kind that a stored file's extension names, or "" (its
+    content was checked against that extension when it was uploaded)."""
+    lowered = (name or "").lower()
+    for key, kind in {**DOCUMENT_KINDS, **IMAGE_KINDS}.items():
+        if lowered.endswith(kind.extensions):
+            return key
+    return ""

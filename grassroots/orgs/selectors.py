@@ -163,14 +163,20 @@ def _counts_per_org(within: str, counts: dict | None = None):
     return result
 
 
-def subtree_choices(user, *, levels: int = 3, limit: int = 300) -> list[Organization]:
-    """Organizations to offer in a subtree filter: the top `levels` levels of the user's scope."""
-    roots = list(scope_roots(user))
-    if not roots:
+def subtree_choices(
+    user, codename: str = "orgs.view_organization", *, levels: int = 3, limit: int = 300
+) -> list[Organization]:
+    """Organizations to offer in a subtree filter: the top `levels` levels of the user's scope
+    of `codename`."""
+    prefixes = permissions.scope_prefixes(user, codename)
+    if not prefixes:
         return []
-    max_depth = min(r.depth for r in roots) + levels - 1
-    top = min(r.depth for r in roots)
-    qs = organizations_for(user).filter(status=OrgStatus.ACTIVE, depth__lte=max_depth)
+    # The depth of a path is its length in steps: no query to find the top of the scope.
+    top = (
+        1 if permissions.ROOT in prefixes else min(len(p) for p in prefixes) // Organization.steplen
+    )
+    max_depth = top + levels - 1
+    qs = organizations_for(user, codename).filter(status=OrgStatus.ACTIVE, depth__lte=max_depth)
     choices = list(qs.only("id", "name", "short_name", "depth", "path").order_by("path")[:limit])
     for org in choices:
         org.indent = "　" * (org.depth - top)
@@ -187,9 +193,16 @@ def search_organizations(user, query: str, *, limit: int = 50) -> QuerySet[Organ
     ).order_by("path")[:limit]
 
 
+def path_chain(path: str) -> list[str]:
+    """The path and the paths of every organization above it, top first: what is published or
+    granted on any of them reaches the organization at `path` (one `path__in` away)."""
+    step = Organization.steplen
+    return [path[:end] for end in range(step, len(path) + 1, step)]
+
+
 def ancestors_in_scope(user, org: Organization) -> list[Organization]:
     """Breadcrumb: the organization's ancestors that the user may see, top first. One query."""
-    paths = [org.path[: i * org.steplen] for i in range(1, org.depth)]
+    paths = path_chain(org.path)[:-1]
     visible = organizations_for(user).filter(path__in=paths).order_by("depth")
     return list(visible)
 

@@ -12,16 +12,12 @@ from typing import Annotated
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from grassroots.api.schemas import OrgRef
 from grassroots.api.types import MAX_OFFSET, Blankable, ObjectId
 
 from .selectors import quizzes as quiz_selectors
 from .selectors import results as result_selectors
 from .services.attempts import LAZY_SWEEP_LIMIT, close_expired_attempts
-
-
-class OrgRef(Schema):
-    id: int
-    name: str
 
 
 class QuizOut(Schema):

@@ -103,7 +103,7 @@ class QuestionForm(BootstrapMixin, forms.Form):
             "stem": question.stem,
             "explanation": question.explanation,
             "difficulty": question.difficulty,
-            "tags": "、".join(t.name for t in question.tags.all()),
+            "tags": _("、").join(t.name for t in question.tags.all()),
         }
         if question.qtype in CHOICE_TYPES:
             initial["options_text"] = "\n".join(question.options)

@@ -96,4 +96,4 @@ def answer_text(qtype: str, answer, options: list[str], order: list[int] | None 
         return "".join(sorted(shown[order.index(i)] for i in answer if i in order))
     if qtype == QuestionType.TRUE_FALSE:
         return _("正确") if answer and answer[0] else _("错误")
-    return "；".join(" / ".join(accepted) for accepted in answer)
+    return _("；").join(" / ".join(accepted) for accepted in answer)

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from grassroots.api.pagination import Pagination
+from grassroots.api.schemas import OrgRef
 from grassroots.api.types import Blankable, ObjectId, search_text
 from grassroots.core import permissions
 
@@ -22,11 +23,6 @@ from .selectors import sessions as selectors
 router = Router(tags=["study"])
 
 StudyKindFilter = Literal[tuple(StudyKind.values)]  # type: ignore[misc]
-
-
-class OrgRef(Schema):
-    id: int
-    name: str
 
 
 class CreditOut(Schema):

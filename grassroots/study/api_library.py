@@ -1,19 +1,19 @@
 """API of the materials library (scoped as on the pages) and of the caller's own reflections.
 
-Mounted by the project's API with `api.add_router("", api_library.router)`. Nothing here imports
-`grassroots.api`: the API package imports this module, and the reverse import would be a cycle.
-(No `from __future__ import annotations` either: ninja reads the parameter types at import.)
+Mounted by the project's API with `api.add_router("", api_library.router)`.
+(No `from __future__ import annotations`: ninja reads the parameter types at import.)
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import AfterValidator
-from pydantic_core import PydanticCustomError
+from ninja.pagination import paginate
+
+from grassroots.api.pagination import Pagination
+from grassroots.api.schemas import OrgRef
+from grassroots.api.types import ObjectId, search_text
 
 from .enums import MaterialKind, ReflectionStatus
 from .selectors import library as library_selectors
@@ -21,35 +21,8 @@ from .selectors import reflections as reflection_selectors
 
 router = Router(tags=["study"])
 
-MAX_ID = 2**63 - 1
-
-
-class Pagination(LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=200, description="每页条数，1–200")
-        offset: int = Field(0, ge=0, le=10_000_000, description="跳过的条数")
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(max_limit=200, **kwargs)
-
-
-def _no_control_characters(value: str) -> str:
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise PydanticCustomError("control_characters", _("不能包含控制字符。"))
-    return value.strip()
-
-
-def _text(max_length: int):
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_control_characters)]
-
-
 KindFilter = Literal[tuple(MaterialKind.values)]  # type: ignore[misc]
 StatusFilter = Literal[tuple(ReflectionStatus.values)]  # type: ignore[misc]
-
-
-class OrgRef(Schema):
-    id: int
-    name: str
 
 
 class MaterialOut(Schema):
@@ -78,8 +51,8 @@ class MaterialOut(Schema):
 
 
 class MaterialFilters(Schema):
-    q: _text(60) = Field("", description="标题或标签包含的文字")
-    tag: _text(30) = Field("", description="标签（完整名称）")
+    q: search_text(60) = Field("", description="标题或标签包含的文字")
+    tag: search_text(30) = Field("", description="标签（完整名称）")
     kind: KindFilter | None = Field(None, description="document、link 或 note")
 
 
@@ -127,7 +100,7 @@ def list_materials(request, filters: Query[MaterialFilters]):
     url_name="study_material",
     summary="学习资料详情",
 )
-def get_material(request, id: Annotated[int, Field(ge=1, le=MAX_ID)]):
+def get_material(request, id: ObjectId):
     return library_selectors.access_material(request.auth, id)
 
 

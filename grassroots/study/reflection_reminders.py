@@ -9,54 +9,20 @@ once per submission: a returned reflection submitted again starts a new wait.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from grassroots.accounts.models import Role, RoleGrant
+from grassroots.accounts.selectors import holders_by_path, nearest_holders
 from grassroots.notifications import reminders
 from grassroots.notifications.services import remind_once
-from grassroots.orgs.models import Organization
+from grassroots.orgs.selectors import path_chain
 
 from .selectors.reflections import REVIEW_CODENAME, REVIEW_WORKING_DAYS, overdue_reflections
 
 JOB_KEY = "study.reflections_waiting"
-
-
-def _chain(path: str) -> list[str]:
-    """The path and every path above it, deepest first."""
-    step = Organization.steplen
-    return [path[: i * step] for i in range(len(path) // step, 0, -1)]
-
-
-def reviewers_on(paths: set[str]) -> dict[str, list]:
-    """{organization path: active users granted a role holding study.review_reflection there}.
-    Two queries: the roles (a handful, read whole since codenames is a JSON list), the grants."""
-    role_ids = [
-        pk
-        for pk, codenames in Role.objects.values_list("pk", "codenames")
-        if REVIEW_CODENAME in (codenames or [])
-    ]
-    if not role_ids or not paths:
-        return {}
-    found: dict[str, dict[int, object]] = defaultdict(dict)
-    grants = RoleGrant.objects.filter(
-        role_id__in=role_ids, organization__path__in=paths, user__is_active=True
-    ).select_related("user", "organization")
-    for grant in grants:
-        found[grant.organization.path][grant.user.pk] = grant.user
-    return {path: list(users.values()) for path, users in found.items()}
-
-
-def nearest_reviewers(reflection, by_path: dict[str, list]) -> list:
-    for path in _chain(reflection.person.primary_org.path):
-        users = [u for u in by_path.get(path, []) if u.person_id != reflection.person_id]
-        if users:
-            return users
-    return []
 
 
 @reminders.register(JOB_KEY)
@@ -64,8 +30,9 @@ def remind_waiting_reflections(today: date) -> int:
     waiting = list(overdue_reflections(today))
     if not waiting:
         return 0
-    paths = {p for r in waiting for p in _chain(r.person.primary_org.path)}
-    by_path = reviewers_on(paths)
+    by_path = holders_by_path(
+        REVIEW_CODENAME, {p for r in waiting for p in path_chain(r.person.primary_org.path)}
+    )
     sent = 0
     for reflection in waiting:
         submitted = timezone.localtime(reflection.submitted_at)
@@ -77,7 +44,10 @@ def remind_waiting_reflections(today: date) -> int:
             "n": REVIEW_WORKING_DAYS,
         }
         url = reverse("study:reflection_detail", args=[reflection.pk])
-        for user in nearest_reviewers(reflection, by_path):
+        reviewers = nearest_holders(
+            by_path, reflection.person.primary_org.path, exclude_person_id=reflection.person_id
+        )
+        for user in reviewers:
             key = f"{JOB_KEY}:{reflection.pk}:{int(submitted.timestamp())}:{user.pk}"
             if remind_once(
                 key=key,

@@ -65,6 +65,15 @@ def english(client):
     return client
 
 
+def chinese_left_on(client, url: str, data: list[str], *, status: int = 200) -> list[str]:
+    """The Chinese left on a page that `client` asks for in English, once `data` is removed."""
+    response = english(client).get(url)
+    assert response.status_code == status, url
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    return cjk_left(html, data)
+
+
 # --- Catalogs ---------------------------------------------------------------
 
 

@@ -11,22 +11,18 @@ from django.http import Http404
 from grassroots.core.permissions import access, objects_for, subtree_q
 from grassroots.orgs.enums import OrgStatus
 from grassroots.orgs.models import Organization
+from grassroots.orgs.selectors import path_chain
 
 from ..models import AttemptItem, ContestQuestion, Question, QuestionImport, QuizQuestion, Tag
 
 MANAGE = "quizzes.manage_questions"
 
 
-def ancestor_paths(path: str, step: int = Organization.steplen) -> list[str]:
-    """The paths of an organization and of every organization above it."""
-    return [path[:end] for end in range(step, len(path) + 1, step)]
-
-
 def pool_q(organization: Organization, lookup: str = "organization__path") -> Q:
     """Questions an organization's quizzes may use: its own bank, its sub-organizations' banks,
     and the banks of the organizations above it (a county bank serves every branch)."""
     return subtree_q(lookup, organization.path) | Q(
-        **{f"{lookup}__in": ancestor_paths(organization.path)}
+        **{f"{lookup}__in": path_chain(organization.path)}
     )
 
 

@@ -11,11 +11,10 @@ from grassroots.core import permissions
 from grassroots.core.permissions import access, objects_for, subtree_q
 from grassroots.orgs.enums import PARTY_STATUSES, PersonStatus
 from grassroots.orgs.models import Person
-from grassroots.orgs.selectors import org_subtree_q
+from grassroots.orgs.selectors import org_subtree_q, path_chain
 
 from ..enums import AttemptStatus, Audience, QuizStatus
 from ..models import Attempt, Quiz, QuizInvitee, QuizResult
-from .bank import ancestor_paths
 
 MANAGE = "quizzes.manage_quiz"
 RESULTS = "quizzes.view_results"
@@ -52,7 +51,7 @@ def is_expected(quiz: Quiz, person: Person | None) -> bool:
 def _for_person_q(person: Person) -> Q:
     subtree = Q(
         audience=Audience.SUBTREE,
-        audience_org__path__in=ancestor_paths(person.primary_org.path),
+        audience_org__path__in=path_chain(person.primary_org.path),
     )
     if not person.is_party_member:
         subtree &= Q(party_members_only=False)
@@ -132,7 +131,10 @@ def access_quiz_for_person(user, pk) -> Quiz:
 
 
 def attempts_of(quiz: Quiz, person: Person) -> list[Attempt]:
-    return list(Attempt.objects.filter(quiz=quiz, person=person).order_by("number"))
+    attempts = list(Attempt.objects.filter(quiz=quiz, person=person).order_by("number"))
+    for attempt in attempts:
+        attempt.quiz = quiz  # read per attempt (may_review), loaded once
+    return attempts
 
 
 def access_attempt(user, pk) -> Attempt:
@@ -194,8 +196,7 @@ def quizzes_for_results(user) -> QuerySet[Quiz]:
             q |= scope
     for prefix in permissions.scope_prefixes(user, RESULTS):
         q |= Q(audience=Audience.SUBTREE) & (
-            Q(audience_org__path__in=ancestor_paths(prefix))
-            | subtree_q("audience_org__path", prefix)
+            Q(audience_org__path__in=path_chain(prefix)) | subtree_q("audience_org__path", prefix)
         )
         q |= Q(audience=Audience.LIST) & Q(
             Exists(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.core.audit import audited
-from grassroots.core.permissions import covers, user_can
+from grassroots.core.permissions import covers
 
 from ..enums import QUIZ_TRANSITIONS, AttemptStatus, Audience, Difficulty, QuizStatus, Selection
 from ..models import Attempt, Question, Quiz, QuizInvitee, QuizQuestion
@@ -244,7 +244,7 @@ def _check_pool(quiz: Quiz) -> None:
     ]
     if short:
         raise ValidationError(
-            _("题库中可抽取的题目不足：%(detail)s。") % {"detail": "；".join(short)}
+            _("题库中可抽取的题目不足：%(detail)s。") % {"detail": _("；").join(short)}
         )
 
 
@@ -320,7 +320,3 @@ def quiz_delete(*, quiz: Quiz, actor) -> None:
     if locked.status != QuizStatus.DRAFT:
         raise ValidationError(_("只能删除草稿；已发布的测试可以撤销。"))
     locked.delete()
-
-
-def may_manage(user, quiz: Quiz) -> bool:
-    return user_can(user, MANAGE, quiz)

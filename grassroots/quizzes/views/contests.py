@@ -28,7 +28,7 @@ from ..models import Question
 from ..selectors import bank as bank_selectors
 from ..selectors import contests as selectors
 from ..services import contests as services
-from .quizzes import picked_questions, picker_context
+from .quizzes import picker_context, picker_post
 
 PAGE_SIZE = 30
 HOST = selectors.HOST
@@ -143,27 +143,17 @@ def contest_questions(request, pk):
     user = request.user
     contest = selectors.access_contest(user, pk)
     if request.method == "POST":
-        try:
-            if request.POST.get("remove"):
-                remove = request.POST.get("remove", "")
-                question = Question.objects.filter(
-                    pk=int(remove) if remove.isdigit() else 0, contest_uses__contest=contest
-                ).first()
-                if question is not None:
-                    services.contest_remove_question(contest=contest, question=question, actor=user)
-                    messages.success(request, _("已移除该题。"))
-            else:
-                picked = picked_questions(request, contest.organization)
-                if not picked:
-                    messages.error(request, _("请先勾选题目。"))
-                else:
-                    added = services.contest_add_questions(
-                        contest=contest, questions=picked, actor=user
-                    )
-                    messages.success(request, _("已添加 %(n)d 道题。") % {"n": added})
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(request.get_full_path())
+        return picker_post(
+            request,
+            contest.organization,
+            in_use=Question.objects.filter(contest_uses__contest=contest),
+            remove=lambda question: services.contest_remove_question(
+                contest=contest, question=question, actor=user
+            ),
+            add=lambda picked: services.contest_add_questions(
+                contest=contest, questions=picked, actor=user
+            ),
+        )
     chosen = selectors.contest_questions(contest)
     context = picker_context(request, contest.organization, {c.question_id for c in chosen})
     context.update(
@@ -290,7 +280,7 @@ def _key_text(question) -> str:
     """The key as the room reads it: "B. 32" for a choice, 正确/错误, or the accepted answers."""
     if question.qtype in CHOICE_TYPES:
         marks = letters(len(question.options))
-        return "；".join(f"{marks[i]}. {question.options[i]}" for i in question.answer)
+        return _("；").join(f"{marks[i]}. {question.options[i]}" for i in question.answer)
     return answer_text(question.qtype, question.answer, question.options)
 
 

@@ -20,7 +20,7 @@ from grassroots.orgs.models import Person
 from grassroots.orgs.selectors import search_q
 
 from ..enums import Audience, QuizStatus, Selection
-from ..forms import QuestionFilterForm, QuizForm
+from ..forms import QuizForm
 from ..models import Question, Quiz, QuizResult
 from ..selectors import bank as bank_selectors
 from ..selectors import quizzes as selectors
@@ -244,8 +244,7 @@ def quiz_delete(request, pk):
 def picker_context(request, organization, chosen_ids: set[int]) -> dict:
     """The question picker shared by quizzes and contests: the pool of the organization,
     filtered, 50 a page, with what is already chosen marked."""
-    form = QuestionFilterForm(request.GET or None)
-    _form, flt = question_filter_from(request, request.user)
+    form, flt = question_filter_from(request, request.user)
     flt.organization = None
     pool = bank_selectors.filter_questions(bank_selectors.question_pool(organization), flt)
     page = Paginator(pool, PICK_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -271,30 +270,41 @@ def picked_questions(request, organization) -> list[Question]:
     return list(bank_selectors.question_pool(organization).filter(pk__in=ids[:500]))
 
 
+def picker_post(request, organization, *, in_use, remove, add):
+    """The picker's POST, shared by quizzes and contests: take out the question `remove` names
+    (one of `in_use`), or add the ticked questions of the organization's pool."""
+    try:
+        if request.POST.get("remove"):
+            value = request.POST["remove"]
+            question = in_use.filter(pk=int(value) if value.isdigit() else 0).first()
+            if question is not None:
+                remove(question)
+                messages.success(request, _("已移除该题。"))
+        else:
+            picked = picked_questions(request, organization)
+            if not picked:
+                messages.error(request, _("请先勾选题目。"))
+            else:
+                messages.success(request, _("已添加 %(n)d 道题。") % {"n": add(picked)})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(request.get_full_path())
+
+
 @login_required
 def quiz_questions(request, pk):
     user = request.user
     quiz = selectors.access_quiz_manage(user, pk)
     if request.method == "POST":
-        try:
-            if request.POST.get("remove"):
-                remove = request.POST.get("remove", "")
-                question = Question.objects.filter(
-                    pk=int(remove) if remove.isdigit() else 0, quiz_uses__quiz=quiz
-                ).first()
-                if question is not None:
-                    services.quiz_remove_question(quiz=quiz, question=question, actor=user)
-                    messages.success(request, _("已移除该题。"))
-            else:
-                picked = picked_questions(request, quiz.organization)
-                if not picked:
-                    messages.error(request, _("请先勾选题目。"))
-                else:
-                    added = services.quiz_add_questions(quiz=quiz, questions=picked, actor=user)
-                    messages.success(request, _("已添加 %(n)d 道题。") % {"n": added})
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(request.get_full_path())
+        return picker_post(
+            request,
+            quiz.organization,
+            in_use=Question.objects.filter(quiz_uses__quiz=quiz),
+            remove=lambda question: services.quiz_remove_question(
+                quiz=quiz, question=question, actor=user
+            ),
+            add=lambda picked: services.quiz_add_questions(quiz=quiz, questions=picked, actor=user),
+        )
     chosen = list(quiz.quiz_questions.select_related("question").order_by("position", "id"))
     context = picker_context(request, quiz.organization, {c.question_id for c in chosen})
     context.update(

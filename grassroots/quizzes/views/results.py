@@ -108,7 +108,10 @@ def results_export(request, pk):
         selectors.by_branch(quiz, scope, depth=_depth(request, quiz)),
     )
     title = re.sub(r'[\\/:*?"<>|]+', "", quiz.title)[:40]
-    filename = f"{title}-成绩-{timezone.localdate():%Y%m%d}.xlsx"
+    filename = _("%(title)s-成绩-%(date)s.xlsx") % {
+        "title": title,
+        "date": f"{timezone.localdate():%Y%m%d}",
+    }
     return FileResponse(
         handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )

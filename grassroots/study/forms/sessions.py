@@ -13,6 +13,8 @@ from ..models import Material, SelfStudy, StudyPlan, StudySession
 
 EVIDENCE_ACCEPT = ".pdf,.docx,.doc,.wps,.txt,.jpg,.jpeg,.png"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MATERIALS_OFFERED = 300
+PLANS_OFFERED = 200
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -24,6 +26,29 @@ class DateTimeInput(forms.DateTimeInput):
 
 def _org_label(org: Organization) -> str:
     return f"{'　' * (org.depth - 1)}{org.name}"
+
+
+def offer_first(form, name: str, limit: int) -> None:
+    """Offer the first `limit` rows of a choice field's queryset, and those already chosen,
+    while the field still checks a choice against the whole queryset (a county's library is
+    long; a sliced queryset would refuse every choice)."""
+    field = form.fields[name]
+    value = form[name].value()
+    values = value if isinstance(value, list | tuple) else [value]
+    chosen = set()
+    for item in values:
+        try:
+            chosen.add(int(getattr(item, "pk", item)))
+        except (TypeError, ValueError):
+            continue
+    rows = list(field.queryset[:limit])
+    missing = chosen - {row.pk for row in rows}
+    if missing:
+        rows += list(field.queryset.filter(pk__in=missing))
+    choices = [(row.pk, field.label_from_instance(row)) for row in rows]
+    if getattr(field, "empty_label", None) is not None:
+        choices.insert(0, ("", field.empty_label))
+    field.widget.choices = choices
 
 
 class ServiceValidated:
@@ -67,6 +92,7 @@ class PlanForm(ServiceValidated, BootstrapMixin, forms.ModelForm):
             materials if materials is not None else Material.objects.none()
         )
         self.fields["materials"].required = False
+        offer_first(self, "materials", MATERIALS_OFFERED)
 
 
 # --- Sessions ------------------------------------------------------------------------------
@@ -136,12 +162,19 @@ class SessionForm(ServiceValidated, BootstrapMixin, forms.ModelForm):
         self.fields["plan"].queryset = plans if plans is not None else StudyPlan.objects.none()
         self.fields["plan"].required = False
         self.fields["plan"].label_from_instance = lambda p: (
-            f"{p.year} · {p.title}（{p.organization.name}）"
+            _("%(year)s · %(title)s（%(org)s）")
+            % {
+                "year": p.year,
+                "title": p.title,
+                "org": p.organization.name,
+            }
         )
         self.fields["materials"].queryset = (
             materials if materials is not None else Material.objects.none()
         )
         self.fields["materials"].required = False
+        offer_first(self, "plan", PLANS_OFFERED)
+        offer_first(self, "materials", MATERIALS_OFFERED)
         # Validated against the whole scope; the page offers a capped list (see people_options).
         self.fields["people"].queryset = people if people is not None else Person.objects.none()
         self.fields["kind"].choices = StudyKind.choices
@@ -276,11 +309,6 @@ class SelfStudyForm(ServiceValidated, BootstrapMixin, forms.ModelForm):
 
 
 # --- Filters and settings -------------------------------------------------------------------
-
-
-def _year_choices():
-    this_year = timezone.localdate().year
-    return [(y, str(y)) for y in range(this_year + 1, this_year - 6, -1)]
 
 
 class SessionFilterForm(forms.Form):

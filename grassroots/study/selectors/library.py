@@ -9,6 +9,7 @@ from django.http import Http404
 from grassroots.core import permissions
 from grassroots.orgs.enums import OrgStatus
 from grassroots.orgs.models import Organization, Person
+from grassroots.orgs.selectors import path_chain
 
 from ..models import Material, MaterialTag
 
@@ -29,8 +30,7 @@ def own_org_chain(user) -> list[str]:
             .values_list("primary_org__path", flat=True)
             .first()
         )
-        step = Organization.steplen
-        cached = [path[: i * step] for i in range(1, len(path) // step + 1)] if path else []
+        cached = path_chain(path) if path else []
         user.__dict__["_study_org_chain"] = cached
     return cached
 

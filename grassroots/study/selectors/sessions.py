@@ -17,6 +17,7 @@ from grassroots.core import permissions
 from grassroots.core.permissions import access, objects_for, subtree_q
 from grassroots.orgs.enums import OrgStatus, PersonStatus
 from grassroots.orgs.models import Organization, Person
+from grassroots.orgs.selectors import path_chain
 
 from ..enums import AttendanceStatus, ReviewStatus, SessionStatus
 from ..models import Attendance, MakeUp, Material, SelfStudy, StudyPlan, StudySession
@@ -107,24 +108,31 @@ def people_in_scope(user) -> QuerySet[Person]:
     return objects_for(user, MANAGE, Person.objects.filter(status=PersonStatus.ACTIVE))
 
 
-def material_choices(user, *, limit: int = 300) -> QuerySet[Material]:
-    """Library materials a manager may attach: those of their subtrees and of the
-    organizations above them (which their people can open too)."""
+def _managed_and_above_q(user, lookup: str) -> Q | None:
+    """Rows of the organizations a manager manages and of those above them (whose materials and
+    plans the managed organizations' people share). None: no scope; Q(): the whole tree."""
     prefixes = permissions.scope_prefixes(user, MANAGE)
-    qs = Material.objects.select_related("organization").order_by("-created_at", "-id")
     if not prefixes:
-        return qs.none()
+        return None
     if permissions.ROOT in prefixes:
-        return qs[:limit]
+        return Q()
     q = Q()
     above: set[str] = set()
     for prefix in prefixes:
-        q |= subtree_q("organization__path", prefix)
-        step = Organization.steplen
-        above.update(prefix[:i] for i in range(step, len(prefix), step))
+        q |= subtree_q(lookup, prefix)
+        above.update(path_chain(prefix)[:-1])
     if above:
-        q |= Q(organization__path__in=sorted(above))
-    return qs.filter(q)[:limit]
+        q |= Q(**{f"{lookup}__in": sorted(above)})
+    return q
+
+
+def material_choices(user) -> QuerySet[Material]:
+    """Library materials a manager may attach: those of their subtrees and of the
+    organizations above them (which their people can open too). Not sliced: the form checks
+    a choice against all of them and offers the newest (see forms.sessions.offer_first)."""
+    q = _managed_and_above_q(user, "organization__path")
+    qs = Material.objects.select_related("organization").order_by("-created_at", "-id")
+    return qs.none() if q is None else qs.filter(q)
 
 
 # --- Plans -----------------------------------------------------------------------------------
@@ -150,24 +158,14 @@ def access_plan(user, pk, codename: str = VIEW) -> StudyPlan:
 
 
 def plan_choices(user) -> QuerySet[StudyPlan]:
-    """Plans a session may belong to: this year's and next year's within the manager's scope,
+    """Plans a session may belong to: last year's to next year's within the manager's scope,
     and those of the organizations above (a county plan that a branch carries out)."""
     this_year = timezone.localdate().year
-    prefixes = permissions.scope_prefixes(user, MANAGE)
+    q = _managed_and_above_q(user, "organization__path")
     qs = StudyPlan.objects.filter(year__gte=this_year - 1, year__lte=this_year + 1)
-    if not prefixes:
+    if q is None:
         return qs.none()
-    if permissions.ROOT not in prefixes:
-        q = Q()
-        above: set[str] = set()
-        for prefix in prefixes:
-            q |= subtree_q("organization__path", prefix)
-            step = Organization.steplen
-            above.update(prefix[:i] for i in range(step, len(prefix), step))
-        if above:
-            q |= Q(organization__path__in=sorted(above))
-        qs = qs.filter(q)
-    return qs.select_related("organization").order_by("-year", "organization__path")[:200]
+    return qs.filter(q).select_related("organization").order_by("-year", "organization__path")
 
 
 def plan_sessions(user, plan: StudyPlan) -> QuerySet[StudySession]:
@@ -333,6 +331,8 @@ def makeup_queue(
     user, *, status: str = ReviewStatus.SUBMITTED, organization: Organization | None = None
 ):
     qs = objects_for(user, REVIEW, MakeUp.objects.filter(status=status))
+    if getattr(user, "person_id", None):
+        qs = qs.exclude(attendance__person_id=user.person_id)  # nobody reviews their own
     if organization is not None:
         qs = qs.filter(subtree_q("attendance__session__organization__path", organization.path))
     return qs.select_related(
@@ -344,6 +344,8 @@ def self_study_queue(
     user, *, status: str = ReviewStatus.SUBMITTED, organization: Organization | None = None
 ):
     qs = objects_for(user, REVIEW, SelfStudy.objects.filter(status=status))
+    if getattr(user, "person_id", None):
+        qs = qs.exclude(person_id=user.person_id)  # nobody reviews their own
     if organization is not None:
         qs = qs.filter(subtree_q("person__primary_org__path", organization.path))
     return qs.select_related("person__primary_org").order_by("created_at", "id")

@@ -25,9 +25,10 @@ from grassroots.core.permissions import user_can
 from grassroots.core.uploads import DOCUMENT_KINDS, IMAGE_KINDS, check_file
 from grassroots.orgs.enums import PersonStatus
 from grassroots.orgs.models import Person, Position
+from grassroots.orgs.selectors import path_chain
 
 from ..enums import REVIEW_TRANSITIONS, ReviewStatus, StudyKind
-from ..models import HoursCredit, HoursTarget, Material, SelfStudy, StudyYear
+from ..models import HoursCredit, HoursTarget, MakeUp, Material, SelfStudy, StudyYear
 
 # The StudyYear column that each kind of study adds to.
 KIND_COLUMN = {
@@ -310,10 +311,7 @@ def _require_person(actor) -> Person:
 
 def materials_visible_to(person: Person):
     """Library materials a person may cite: those of their organization and the ones above it."""
-    path = person.primary_org.path
-    step = person.primary_org.steplen
-    paths = [path[:i] for i in range(step, len(path) + 1, step)]
-    return Material.objects.filter(organization__path__in=paths)
+    return Material.objects.filter(organization__path__in=path_chain(person.primary_org.path))
 
 
 def _clean_self_study(entry: SelfStudy) -> None:
@@ -403,15 +401,24 @@ def self_study_withdraw(*, entry: SelfStudy, actor) -> None:
     entry.delete()
 
 
-def _review(entry: SelfStudy, to: str, comment: str, actor) -> SelfStudy:
-    if not user_can(actor, "study.review_study", entry):
-        raise PermissionDenied(_("您没有权限审核该自学记录。"))
-    entry = SelfStudy.objects.select_for_update().select_related("person").get(pk=entry.pk)
+def may_review_entry(user, entry: MakeUp | SelfStudy, author_id: int) -> bool:
+    """May the user approve or return this make-up or self-study entry: a holder of
+    study.review_study over it who is not its author (nobody credits their own hours)."""
+    return user_can(user, "study.review_study", entry) and getattr(user, "person_id", None) != (
+        author_id
+    )
+
+
+def review_entry(
+    entry: MakeUp | SelfStudy, *, to: str, comment: str, actor, author_id: int, illegal: str
+) -> None:
+    """One review move of a make-up or self-study entry the caller has locked and checked the
+    scope of: refused to its author, only along REVIEW_TRANSITIONS (`illegal` says so, with the
+    current status), a comment required to return it."""
+    if getattr(actor, "person_id", None) == author_id:
+        raise PermissionDenied(_("不能审核本人提交的学习记录，请由上级组织审核。"))
     if (entry.status, to) not in REVIEW_TRANSITIONS:
-        raise ValidationError(
-            _("该自学记录当前为“%(status)s”，不能执行此操作。")
-            % {"status": entry.get_status_display()}
-        )
+        raise ValidationError(illegal % {"status": entry.get_status_display()})
     comment = (comment or "").strip()
     if to == ReviewStatus.RETURNED and not comment:
         raise ValidationError({"comment": [_("退回时请填写审核意见，说明需要补充什么。")]})
@@ -423,6 +430,20 @@ def _review(entry: SelfStudy, to: str, comment: str, actor) -> SelfStudy:
     entry.review_comment = comment
     entry.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"]
+    )
+
+
+def _review(entry: SelfStudy, to: str, comment: str, actor) -> SelfStudy:
+    if not user_can(actor, "study.review_study", entry):
+        raise PermissionDenied(_("您没有权限审核该自学记录。"))
+    entry = SelfStudy.objects.select_for_update().select_related("person").get(pk=entry.pk)
+    review_entry(
+        entry,
+        to=to,
+        comment=comment,
+        actor=actor,
+        author_id=entry.person_id,
+        illegal=_("该自学记录当前为“%(status)s”，不能执行此操作。"),
     )
     return entry
 
@@ -456,10 +477,12 @@ def _notify_reviewers_on_commit(entry: SelfStudy) -> None:
 
     from .sessions import notify_reviewers
 
-    path = entry.person.primary_org.path
+    path, author_id = entry.person.primary_org.path, entry.person_id
     title = _("%(name)s 提交了自学记录，待审核") % {"name": entry.person.name}
     url = reverse("study:self_study_detail", args=[entry.pk])
-    transaction.on_commit(lambda: notify_reviewers(path=path, title=title, url=url))
+    transaction.on_commit(
+        lambda: notify_reviewers(path=path, author_id=author_id, title=title, url=url)
+    )
 
 
 def _notify_owner_on_commit(entry: SelfStudy, *, approved: bool) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from grassroots.core.audit import audited
 from grassroots.core.permissions import objects_for, subtree_q, user_can
 from grassroots.orgs.enums import OrgStatus, PersonStatus
 from grassroots.orgs.models import Organization, Person
+from grassroots.orgs.selectors import path_chain
 
 from ..enums import (
     REVIEW_TRANSITIONS,
@@ -36,7 +37,15 @@ from ..enums import (
     StudyMode,
 )
 from ..models import Attendance, HoursCredit, MakeUp, Material, StudyPlan, StudySession
-from .hours import clean_evidence, credit, credit_many, local_year, replace_file, uncredit
+from .hours import (
+    clean_evidence,
+    credit,
+    credit_many,
+    local_year,
+    replace_file,
+    review_entry,
+    uncredit,
+)
 
 # Signing in opens this long before the start and closes at the end; signing out closes later.
 SIGN_IN_OPENS_BEFORE = timedelta(minutes=30)
@@ -60,41 +69,26 @@ def user_of(person_id: int | None):
     return User.objects.filter(person_id=person_id, is_active=True).first()
 
 
-def ancestor_paths(path: str, step: int = Organization.steplen) -> list[str]:
-    """The path itself and every path above it."""
-    return [path[:i] for i in range(step, len(path) + 1, step)]
-
-
-def reviewers_of(path: str) -> list:
+def reviewers_of(path: str, *, author_id: int | None = None) -> list:
     """The accounts that review study for an organization: holders of study.review_study on
-    the nearest organization at or above it that has any (the branch secretary before the
-    county officer, so that a county is not told of every branch's self-study)."""
-    from grassroots.accounts.models import Role, RoleGrant
+    the nearest organization at or above it that has any other than the author (the branch
+    secretary before the county officer, so that a county is not told of every branch's
+    self-study; the county officer when the secretary submitted it)."""
+    from grassroots.accounts.selectors import holders_by_path, nearest_holders
 
-    role_ids = [
-        pk
-        for pk, codenames in Role.objects.values_list("pk", "codenames")
-        if "study.review_study" in (codenames or [])
-    ]
-    if not role_ids:
-        return []
-    grants = list(
-        RoleGrant.objects.filter(
-            role_id__in=role_ids,
-            organization__path__in=ancestor_paths(path),
-            user__is_active=True,
-        ).select_related("user", "organization")
-    )
-    if not grants:
-        return []
-    deepest = max(len(g.organization.path) for g in grants)
-    return [g.user for g in grants if len(g.organization.path) == deepest]
+    holders = holders_by_path("study.review_study", path_chain(path))
+    return nearest_holders(holders, path, exclude_person_id=author_id)
 
 
-def notify_reviewers(*, path: str, title: str, url: str) -> None:
+def notify_reviewers(*, path: str, author_id: int, title: str, url: str) -> None:
     from grassroots.notifications.services import notify
 
-    notify(recipients=reviewers_of(path), kind="study.review_waiting", title=title, url=url)
+    notify(
+        recipients=reviewers_of(path, author_id=author_id),
+        kind="study.review_waiting",
+        title=title,
+        url=url,
+    )
 
 
 # --- Study plans (学习计划) -------------------------------------------------------------
@@ -105,7 +99,7 @@ PLAN_FIELDS = ("year", "title", "topics", "required_hours")
 def _check_materials(materials: Iterable[Material], organization: Organization) -> list[Material]:
     """Materials the organization's people can open: its own and those of organizations above."""
     materials = list(materials or [])
-    allowed = set(ancestor_paths(organization.path))
+    allowed = set(path_chain(organization.path))
     for material in materials:
         if material.organization.path not in allowed:
             raise ValidationError(
@@ -251,7 +245,7 @@ def _clean_session(session: StudySession) -> None:
         add("link", _("链接应以 http:// 或 https:// 开头。"))
     if session.plan_id:
         plan = session.plan
-        if plan.organization.path not in ancestor_paths(session.organization.path):
+        if plan.organization.path not in path_chain(session.organization.path):
             add("plan", _("只能关联本组织或上级组织的学习计划。"))
         elif session.starts_at and plan.year != local_year(session.starts_at):
             add(
@@ -444,6 +438,9 @@ def session_cancel(*, session: StudySession, actor, reason: str = "") -> StudySe
         raise ValidationError(
             _("已有人员签到或登记出席，不能取消该活动；如活动确未举行，请先更正出勤记录。")
         )
+    if MakeUp.objects.filter(attendance__session=session).exists():
+        # An approved make-up has earned the session's hours; one waiting may still earn them.
+        raise ValidationError(_("已有人员为该活动提交补学，不能取消该活动。"))
     reason = (reason or "").strip()
     if len(reason) > 200:
         raise ValidationError({"reason": [_("取消原因不能超过 200 字。")]})
@@ -564,13 +561,23 @@ def attendance_sign_in(
             % {"time": _local(session.ends_at)},
             "too_late",
         )
+    # A make-up earns the session's hours on its own: the session (moved to a later day since)
+    # must not earn them a second time. NOT EXISTS rather than a join: with a join the whole
+    # condition moves into a subquery that PostgreSQL does not check again once a concurrent
+    # scan's row lock is released, and both scans would count.
     changed = Attendance.objects.filter(
-        pk=attendance.pk, status__in=[AttendanceStatus.EXPECTED, AttendanceStatus.LEAVE]
+        ~Exists(MakeUp.objects.filter(attendance=OuterRef("pk"))),
+        pk=attendance.pk,
+        status__in=[AttendanceStatus.EXPECTED, AttendanceStatus.LEAVE],
     ).update(status=AttendanceStatus.PRESENT, signed_in_at=now, by_hand=False, leave_reason="")
     attendance.refresh_from_db()
     if not changed:
         if attendance.status == AttendanceStatus.PRESENT:
             return CheckinResult(attendance, counted=False)
+        if MakeUp.objects.filter(attendance=attendance).exists():
+            raise _checkin_refusal(
+                _("您已为本次学习活动提交补学，学时按补学审核结果计入，无需签到。"), "makeup"
+            )
         raise _checkin_refusal(
             _("组织者已将您登记为缺席，如有误请联系组织者更正。"), "marked_absent"
         )
@@ -774,7 +781,10 @@ def makeup_submit(
         "session": session.title,
     }
     url = reverse("study:makeup_detail", args=[makeup.pk])
-    transaction.on_commit(lambda: notify_reviewers(path=path, title=title, url=url))
+    author_id = person.pk
+    transaction.on_commit(
+        lambda: notify_reviewers(path=path, author_id=author_id, title=title, url=url)
+    )
     return makeup
 
 
@@ -785,22 +795,13 @@ def _review_makeup(makeup: MakeUp, to: str, comment: str, actor) -> MakeUp:
         .select_related("attendance__session", "attendance__person")
         .get(pk=makeup.pk)
     )
-    if (makeup.status, to) not in REVIEW_TRANSITIONS:
-        raise ValidationError(
-            _("该补学当前为“%(status)s”，不能执行此操作。")
-            % {"status": makeup.get_status_display()}
-        )
-    comment = (comment or "").strip()
-    if to == ReviewStatus.RETURNED and not comment:
-        raise ValidationError({"comment": [_("退回时请填写审核意见，说明需要补充什么。")]})
-    if len(comment) > 300:
-        raise ValidationError({"comment": [_("审核意见不能超过 300 字。")]})
-    makeup.status = to
-    makeup.reviewed_by = actor
-    makeup.reviewed_at = timezone.now()
-    makeup.review_comment = comment
-    makeup.save(
-        update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"]
+    review_entry(
+        makeup,
+        to=to,
+        comment=comment,
+        actor=actor,
+        author_id=makeup.attendance.person_id,
+        illegal=_("该补学当前为“%(status)s”，不能执行此操作。"),
     )
     return makeup
 
@@ -867,17 +868,19 @@ def attendance_mark_all_present(*, session: StudySession, actor) -> int:
     session = _locked_session(session)
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("该学习活动已取消，不能登记出勤。"))
-    waiting = Attendance.objects.select_for_update().filter(
-        session=session, status=AttendanceStatus.EXPECTED, makeup__isnull=True
+    # NOT EXISTS rather than a join: PostgreSQL refuses FOR UPDATE on the nullable side of an
+    # outer join, and re-checks a plain condition (not a subquery of ids) after a lock wait.
+    waiting = Attendance.objects.filter(
+        ~Exists(MakeUp.objects.filter(attendance=OuterRef("pk"))),
+        session=session,
+        status=AttendanceStatus.EXPECTED,
     )
-    rows = list(waiting.values_list("person_id", "pk"))
+    rows = list(waiting.select_for_update().values_list("person_id", "pk"))
     if not rows:
         return 0
-    # The rows are locked (and the session too, which every sign-in reads first): the same
-    # filter updates exactly the rows read, without a list of ids too long for SQLite.
-    Attendance.objects.filter(
-        session=session, status=AttendanceStatus.EXPECTED, makeup__isnull=True
-    ).update(status=AttendanceStatus.PRESENT, by_hand=True, marked_by=actor)
+    # The rows are locked (a scan arriving meanwhile waits, then finds its row present): the
+    # same filter updates exactly the rows read, without a list of ids too long for SQLite.
+    waiting.update(status=AttendanceStatus.PRESENT, by_hand=True, marked_by=actor)
     StudySession.objects.filter(pk=session.pk).update(present_count=F("present_count") + len(rows))
     credit_many(
         person_sources=rows,

@@ -323,3 +323,16 @@ def test_replaced_and_withdrawn_evidence_files_are_deleted(
     with django_capture_on_commit_callbacks(execute=True):
         services.self_study_withdraw(entry=entry, actor=member)
     assert not storage.exists(second)
+
+
+def test_a_secretary_cannot_review_their_own_self_study(county, make_user):
+    own = member_with_account(make_user, county.branch1, "branch_secretary")
+    entry = services.self_study_create(actor=own, **entry_fields())
+    with pytest.raises(PermissionDenied):
+        services.self_study_approve(entry=entry, actor=own)
+    with pytest.raises(PermissionDenied):
+        services.self_study_return(entry=entry, actor=own, comment="自己退回")
+    assert SelfStudy.objects.get().status == "submitted"
+    assert not HoursCredit.objects.exists()
+    services.self_study_approve(entry=entry, actor=make_user("committee_admin", county.justice))
+    assert row(own.person, timezone.localdate().year).total == Decimal("2")

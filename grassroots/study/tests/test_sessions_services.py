@@ -578,3 +578,65 @@ def test_editing_before_the_start_adds_people_who_joined_since(county, secretary
     session.refresh_from_db()
     assert session.attendances.filter(person=newcomer).exists()
     assert session.expected_count == 3
+
+
+def test_a_secretary_cannot_review_their_own_makeup(county, make_user):
+    own = member_with_account(make_user, county.branch1, "branch_secretary")
+    committee = make_user("committee_admin", county.justice)
+    session = session_with([own.person], starts_at=timezone.now() - timedelta(days=1))
+    attendance = session.attendances.get()
+    Attendance.objects.filter(pk=attendance.pk).update(status="absent")
+    makeup = services.makeup_submit(attendance=attendance, actor=own, note="自学会议材料")
+    with pytest.raises(PermissionDenied):
+        services.makeup_approve(makeup=makeup, actor=own)
+    with pytest.raises(PermissionDenied):
+        services.makeup_return(makeup=makeup, actor=own, comment="自己退回")
+    assert MakeUp.objects.get().status == ReviewStatus.SUBMITTED
+    assert not HoursCredit.objects.exists()
+    services.makeup_approve(makeup=makeup, actor=committee)
+    assert hours_of(own.person) == Decimal("2")
+
+
+def test_a_secretary_s_own_makeup_is_announced_to_the_reviewer_above(
+    county, make_user, django_capture_on_commit_callbacks
+):
+    own = member_with_account(make_user, county.branch1, "branch_secretary")
+    committee = make_user("committee_admin", county.justice)
+    session = session_with([own.person], starts_at=timezone.now() - timedelta(days=1))
+    attendance = session.attendances.get()
+    Attendance.objects.filter(pk=attendance.pk).update(status="absent")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.makeup_submit(attendance=attendance, actor=own, note="自学会议材料")
+    assert not Notification.objects.filter(recipient=own, kind="study.review_waiting").exists()
+    assert Notification.objects.filter(recipient=committee, kind="study.review_waiting").exists()
+
+
+def test_signing_in_after_a_makeup_counts_nothing(missed, secretary):
+    """A session moved to a later day after its make-ups were approved: the QR code cannot
+    credit the same session a second time."""
+    attendance, user = missed
+    makeup = services.makeup_submit(attendance=attendance, actor=user, note="观看录像")
+    services.makeup_approve(makeup=makeup, actor=secretary)
+    session = attendance.session
+    later = timezone.now() + timedelta(minutes=5)
+    services.session_update(
+        session=session, actor=secretary, starts_at=later, ends_at=later + timedelta(hours=2)
+    )
+    Attendance.objects.filter(pk=attendance.pk).update(status="leave")
+    with pytest.raises(ValidationError) as exc:
+        services.attendance_sign_in(session=session, actor=user)
+    assert exc.value.code == "makeup"
+    assert Attendance.objects.get(pk=attendance.pk).status == "leave"
+    assert hours_of(user.person) == Decimal("2")
+    assert HoursCredit.objects.count() == 1
+
+
+def test_cancel_refused_once_a_makeup_was_submitted(missed, secretary):
+    attendance, user = missed
+    makeup = services.makeup_submit(attendance=attendance, actor=user, note="观看录像")
+    services.makeup_approve(makeup=makeup, actor=secretary)
+    with pytest.raises(ValidationError) as exc:
+        services.session_cancel(session=attendance.session, actor=secretary)
+    assert "补学" in exc.value.messages[0]
+    assert StudySession.objects.get(pk=attendance.session_id).status == "scheduled"
+    assert hours_of(user.person) == Decimal("2")

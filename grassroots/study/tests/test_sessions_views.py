@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from grassroots.core import checkin
 from grassroots.orgs.tests.factories import PersonFactory
-from grassroots.study.models import Attendance, HoursCredit, MakeUp, StudySession, StudyYear
+from grassroots.study.models import (
+    Attendance,
+    HoursCredit,
+    MakeUp,
+    SelfStudy,
+    StudyPlan,
+    StudySession,
+    StudyYear,
+)
 from grassroots.study.tests.factories import (
     AttendanceFactory,
     MakeUpFactory,
@@ -24,6 +32,7 @@ from grassroots.study.tests.factories import (
     pdf_file,
     session_with,
 )
+from grassroots.study.tests.library_factories import MaterialFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,13 +162,11 @@ def test_detail_with_a_large_attendance_in_constant_queries(
     assert response.context["counts"]["expected"] == 120
 
 
-def test_create_session_page(client, county, secretary):
-    people = [PersonFactory(primary_org=county.branch1) for _i in range(3)]
-    login(client, secretary)
-    assert client.get(reverse("study:session_create")).status_code == 200
+def session_form_data(organization, **extra) -> dict:
+    """What the session form posts for a session in the branch tomorrow."""
     starts = timezone.localtime(timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
-    data = {
-        "organization": county.branch1.pk,
+    return {
+        "organization": organization.pk,
         "title": "学习新党章",
         "kind": "branch",
         "mode": "in_person",
@@ -168,11 +175,20 @@ def test_create_session_page(client, county, secretary):
         "place": "三楼会议室",
         "hours": "2",
         "audience": "members",
+        **extra,
     }
+
+
+def test_create_session_page(client, county, secretary):
+    people = [PersonFactory(primary_org=county.branch1) for _i in range(3)]
+    login(client, secretary)
+    assert client.get(reverse("study:session_create")).status_code == 200
+    data = session_form_data(county.branch1)
     response = client.post(reverse("study:session_create"), data)
     session = StudySession.objects.get()
     assert response.status_code == 302 and response.url == detail_url(session)
-    assert session.expected_count == 3 and session.starts_at == starts
+    assert session.expected_count == 3
+    assert timezone.localtime(session.starts_at).strftime("%Y-%m-%dT%H:%M") == data["starts_at"]
     assert set(session.attendances.values_list("person_id", flat=True)) == {p.pk for p in people}
     # Bad input: a clear message on the form, nothing saved.
     bad = client.post(reverse("study:session_create"), {**data, "place": "", "hours": "0"})
@@ -186,6 +202,49 @@ def test_create_session_page(client, county, secretary):
     )
     picked = StudySession.objects.get(title="支委会学习")
     assert picked.expected_count == 1
+
+
+def test_a_session_links_a_plan_and_library_materials(client, county, secretary):
+    plan = StudyPlanFactory(organization=county.branch1)
+    county_plan = StudyPlanFactory(organization=county.root)
+    own = MaterialFactory(organization=county.branch1, title="支部学习材料")
+    above = MaterialFactory(organization=county.root, title="县委下发材料")
+    elsewhere = MaterialFactory(organization=county.branch2, title="二支部材料")
+    login(client, secretary)
+    form = client.get(reverse("study:session_create")).context["form"]
+    offered = {pk for pk, _label in form.fields["materials"].widget.choices}
+    assert {own.pk, above.pk} <= offered and elsewhere.pk not in offered
+    assert county_plan.pk in {pk for pk, _label in form.fields["plan"].widget.choices}
+    data = session_form_data(county.branch1, plan=plan.pk, materials=[own.pk, above.pk])
+    response = client.post(reverse("study:session_create"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    session = StudySession.objects.get()
+    assert session.plan == plan
+    assert set(session.materials.all()) == {own, above}
+    # Editing keeps them chosen; a material of another branch is refused.
+    edit = reverse("study:session_edit", args=[session.pk])
+    chosen = client.get(edit).context["form"]["materials"].value()
+    assert {getattr(m, "pk", m) for m in chosen} == {own.pk, above.pk}
+    refused = client.post(edit, {**data, "materials": [elsewhere.pk]})
+    assert refused.status_code == 200 and "materials" in refused.context["form"].errors
+    assert set(StudySession.objects.get().materials.all()) == {own, above}
+
+
+def test_a_plan_lists_library_materials(client, county, secretary):
+    material = MaterialFactory(organization=county.branch1)
+    login(client, secretary)
+    response = client.post(
+        reverse("study:plan_create"),
+        {
+            "organization": county.branch1.pk,
+            "year": timezone.localdate().year,
+            "title": "本年度学习计划",
+            "required_hours": "32",
+            "materials": [material.pk],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(StudyPlan.objects.get().materials.all()) == [material]
 
 
 def test_create_refused_without_the_codename(client, member):
@@ -381,6 +440,29 @@ def test_review_queue_is_scoped(client, county, make_user, secretary):
     response = login(client, committee).get(reverse("study:review_queue"), {"tab": "self"})
     assert response.context["makeup_count"] == 2 and response.context["self_count"] == 2
     assert login(client, mine).get(reverse("study:review_queue")).status_code == 403
+
+
+def test_a_secretary_s_own_submissions_are_not_theirs_to_review(client, county, make_user):
+    own = member_with_account(make_user, county.branch1, "branch_secretary")
+    other = member_with_account(make_user, county.branch1)
+    for user in (own, other):
+        session = session_with([user.person], starts_at=timezone.now() - timedelta(days=1))
+        MakeUpFactory(attendance=session.attendances.get())
+        SelfStudyFactory(person=user.person)
+    login(client, own)
+    response = client.get(reverse("study:review_queue"))
+    assert response.context["makeup_count"] == 1 and response.context["self_count"] == 1
+    assert [m.attendance.person for m in response.context["page_obj"]] == [other.person]
+    mine = MakeUp.objects.get(attendance__person=own.person)
+    detail = reverse("study:makeup_detail", args=[mine.pk])
+    page = client.get(detail)
+    assert page.status_code == 200 and page.context["can_review"] is False
+    assert client.post(detail, {"decision": "approve"}).status_code == 403
+    entry = SelfStudy.objects.get(person=own.person)
+    detail = reverse("study:self_study_detail", args=[entry.pk])
+    assert client.get(detail).context["can_review"] is False
+    assert client.post(detail, {"decision": "approve"}).status_code == 403
+    assert not HoursCredit.objects.exists()
 
 
 # --- Plans ---------------------------------------------------------------------------------

@@ -21,11 +21,11 @@ from grassroots.core import permissions
 from grassroots.core.audit import history_for
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.views import render_list
+from grassroots.orgs.selectors import subtree_choices
 
 from ..enums import ReviewStatus, StudyKind
 from ..forms.sessions import (
     LedgerFilterForm,
-    ReviewForm,
     SelfStudyForm,
     TargetsForm,
     year_or_current,
@@ -34,7 +34,7 @@ from ..models import HoursTarget, StudyYear
 from ..selectors import hours as selectors
 from ..selectors import sessions as session_selectors
 from ..services import hours as services
-from .sessions import evidence_response
+from .sessions import evidence_response, review_decision
 
 PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 20
@@ -131,7 +131,7 @@ def ledger(request):
         "kinds": StudyKind.choices,
         "years": range(this_year, this_year - 6, -1),
         "expected_percent": int(expected),
-        "org_choices": _org_choices(user),
+        "org_choices": subtree_choices(user, VIEW),
         "querystring_base": (query.urlencode() + "&") if query else "",
         "export_query": query.urlencode(),
         "can_compare": flt.organization.numchild > 0,
@@ -147,12 +147,6 @@ def ledger(request):
     )
 
 
-def _org_choices(user):
-    from .sessions import _org_filter_choices
-
-    return _org_filter_choices(user, VIEW)
-
-
 @login_required
 def ledger_export(request):
     user = request.user
@@ -160,7 +154,10 @@ def ledger_export(request):
         raise PermissionDenied
     _form, flt = _ledger_filter(request)
     handle = _write_ledger(flt)
-    filename = f"学时台账-{flt.organization.display_name}-{flt.year}.xlsx"
+    filename = _("学时台账-%(org)s-%(year)s.xlsx") % {
+        "org": flt.organization.display_name,
+        "year": flt.year,
+    }
     return FileResponse(
         handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
@@ -230,7 +227,7 @@ def compare(request):
             "chart": selectors.chart_data(result),
             "expected_percent": int(result["fraction"] * 100),
             "years": range(this_year, this_year - 6, -1),
-            "org_choices": _org_choices(user),
+            "org_choices": subtree_choices(user, VIEW),
             "crumbs": _hours_crumbs({"label": _("各组织对比")}),
         },
     )
@@ -360,26 +357,21 @@ def self_study_withdraw(request, pk):
 def self_study_detail(request, pk):
     user = request.user
     entry = session_selectors.access_self_study(user, pk)
-    can_review = entry.status == ReviewStatus.SUBMITTED and permissions.user_can(
-        user, REVIEW, entry
+    form, can_review, done = review_decision(
+        request,
+        entry,
+        author_id=entry.person_id,
+        approve=lambda comment: services.self_study_approve(
+            entry=entry, actor=user, comment=comment
+        ),
+        send_back=lambda comment: services.self_study_return(
+            entry=entry, actor=user, comment=comment
+        ),
+        approved=_("已通过该自学记录，学时已计入。"),
+        returned=_("已退回该自学记录。"),
     )
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST":
-        if not can_review:
-            raise PermissionDenied
-        if form.is_valid():
-            comment = form.cleaned_data["comment"]
-            try:
-                if request.POST.get("decision") == "approve":
-                    services.self_study_approve(entry=entry, actor=user, comment=comment)
-                    messages.success(request, _("已通过该自学记录，学时已计入。"))
-                else:
-                    services.self_study_return(entry=entry, actor=user, comment=comment)
-                    messages.success(request, _("已退回该自学记录。"))
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                return redirect(reverse("study:review_queue") + "?tab=self")
+    if done:
+        return redirect(reverse("study:review_queue") + "?tab=self")
     return render(
         request,
         "study/hours/self_study_detail.html",

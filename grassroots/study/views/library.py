@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET
 from grassroots.core import permissions
 from grassroots.core.audit import history_for
 from grassroots.core.forms import apply_service_errors
-from grassroots.core.uploads import DOCUMENT_KINDS, content_type_for
+from grassroots.core.uploads import DOCUMENT_KINDS
 from grassroots.core.views import render_list
 
 from ..enums import MaterialKind
 from ..forms.library import MaterialFilterForm, MaterialForm
 from ..selectors import library as selectors
 from ..services import library as services
+from .sessions import attachment_response
 
 
 def _crumbs(*extra):
@@ -88,20 +89,11 @@ def material_download(request, pk):
     material = selectors.access_material(request.user, pk)
     if material.kind != MaterialKind.DOCUMENT or not material.file:
         raise Http404
-    try:
-        handle = material.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=material.original_name or material.file.name.rsplit("/", 1)[-1],
-        content_type=content_type_for(material.file_kind),
+    return attachment_response(
+        material.file,
+        material.original_name or material.file.name.rsplit("/", 1)[-1],
+        material.file_kind,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _form_values(form) -> dict:

@@ -271,7 +271,9 @@ def reflection_queue(request):
     organization = None
     if form.cleaned_data.get("org"):
         try:
-            organization = org_selectors.access_organization(user, form.cleaned_data["org"])
+            organization = org_selectors.access_organization(
+                user, form.cleaned_data["org"], selectors.REVIEW_CODENAME
+            )
         except Http404:
             organization = None
     queue = selectors.review_queue(user, status=status, organization=organization)
@@ -285,7 +287,7 @@ def reflection_queue(request):
         "status": status,
         "statuses": ReflectionStatus.choices,
         "organization": organization,
-        "org_choices": org_selectors.subtree_choices(user),
+        "org_choices": org_selectors.subtree_choices(user, selectors.REVIEW_CODENAME),
         "overdue_before": overdue_before,
         "overdue_days": selectors.REVIEW_WORKING_DAYS,
         "querystring_base": _querystring(request),

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from grassroots.core import checkin, permissions
 from grassroots.core.audit import history_for
 from grassroots.core.forms import apply_service_errors
-from grassroots.core.uploads import content_type_for
+from grassroots.core.uploads import content_type_for, kind_of
 from grassroots.core.views import render_list
-from grassroots.orgs.models import Organization
+from grassroots.orgs.selectors import subtree_choices
 
 from ..enums import AttendanceStatus, Audience, ReviewStatus, SessionStatus
 from ..forms.sessions import (
@@ -37,20 +37,11 @@ from ..forms.sessions import (
 )
 from ..selectors import sessions as selectors
 from ..services import sessions as services
+from ..services.hours import may_review_entry
 
 PAGE_SIZE = 30
 ATTENDANCE_PAGE_SIZE = 100
 VIEW, MANAGE, REVIEW = selectors.VIEW, selectors.MANAGE, selectors.REVIEW
-_SUFFIX_KIND = {
-    ".pdf": "pdf",
-    ".docx": "docx",
-    ".doc": "doc",
-    ".wps": "doc",
-    ".txt": "txt",
-    ".jpg": "jpeg",
-    ".jpeg": "jpeg",
-    ".png": "png",
-}
 
 
 def _crumbs(*extra):
@@ -69,36 +60,32 @@ def _querystring_base(request) -> str:
     return (query.urlencode() + "&") if query else ""
 
 
-def evidence_response(fieldfile, label: str) -> FileResponse:
-    """An uploaded evidence file, always as a download with the checked type (never inline)."""
+def attachment_response(fieldfile, filename: str, kind: str = "") -> FileResponse:
+    """A stored upload, always as a download with the type checked at upload (never shown by
+    the browser, never sniffed, never cached by a shared proxy)."""
     if not fieldfile:
         raise Http404
-    suffix = PurePath(fieldfile.name).suffix.lower()
     try:
         handle = fieldfile.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
-        filename=f"{label}{suffix}",
-        content_type=content_type_for(_SUFFIX_KIND.get(suffix, "")),
+        filename=filename,
+        content_type=content_type_for(kind or kind_of(fieldfile.name)),
     )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
-def _org_filter_choices(user, codename: str = VIEW, levels: int = 3):
-    """The top `levels` levels of the user's scope, to narrow a list to a subtree."""
-    prefixes = permissions.scope_prefixes(user, codename)
-    if not prefixes:
-        return []
-    step = Organization.steplen
-    top = 1 if permissions.ROOT in prefixes else min(len(p) for p in prefixes) // step
-    orgs = list(
-        selectors.manageable_organizations(user, codename).filter(depth__lt=top + levels)[:300]
-    )
-    for org in orgs:
-        org.indent = "　" * (org.depth - top)
-    return orgs
+def evidence_response(fieldfile, label: str) -> FileResponse:
+    """Evidence of a make-up or self-study, named after what it is (the uploaded name is not
+    kept)."""
+    if not fieldfile:
+        raise Http404
+    return attachment_response(fieldfile, f"{label}{PurePath(fieldfile.name).suffix.lower()}")
 
 
 # --- Plans ---------------------------------------------------------------------------------
@@ -135,7 +122,7 @@ def plan_list(request):
             "year": year,
             "org": org,
             "years": range(this_year + 1, this_year - 5, -1),
-            "org_choices": _org_filter_choices(user),
+            "org_choices": subtree_choices(user, VIEW),
             "querystring_base": _querystring_base(request),
             "can_manage": permissions.has_any(user, MANAGE),
             "crumbs": _plan_crumbs(),
@@ -271,7 +258,7 @@ def session_list(request):
         "flt": flt,
         "page_obj": page,
         "now": timezone.now(),
-        "org_choices": _org_filter_choices(user) if can_view else [],
+        "org_choices": subtree_choices(user, VIEW) if can_view else [],
         "querystring_base": _querystring_base(request),
         "can_manage": permissions.has_any(user, MANAGE),
         "can_review": permissions.has_any(user, REVIEW),
@@ -664,30 +651,47 @@ def makeup_submit(request, attendance_pk):
     )
 
 
+def review_decision(request, entry, *, author_id: int, approve, send_back, approved, returned):
+    """The review form of a make-up or self-study entry and, on POST, the reviewer's decision
+    (`approve` or `send_back`, each called with the comment). Returns (form, can_review, done),
+    done when the decision was applied; a refused move puts its message on the form."""
+    can_review = entry.status == ReviewStatus.SUBMITTED and may_review_entry(
+        request.user, entry, author_id
+    )
+    form = ReviewForm(request.POST or None)
+    if request.method != "POST":
+        return form, can_review, False
+    if not can_review:
+        raise PermissionDenied
+    if form.is_valid():
+        approving = request.POST.get("decision") == "approve"
+        try:
+            (approve if approving else send_back)(form.cleaned_data["comment"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, approved if approving else returned)
+            return form, can_review, True
+    return form, can_review, False
+
+
 @login_required
 def makeup_detail(request, pk):
     user = request.user
     makeup = selectors.access_makeup(user, pk)
-    can_review = makeup.status == ReviewStatus.SUBMITTED and permissions.user_can(
-        user, REVIEW, makeup
+    form, can_review, done = review_decision(
+        request,
+        makeup,
+        author_id=makeup.attendance.person_id,
+        approve=lambda comment: services.makeup_approve(makeup=makeup, actor=user, comment=comment),
+        send_back=lambda comment: services.makeup_return(
+            makeup=makeup, actor=user, comment=comment
+        ),
+        approved=_("已通过该补学，学时已计入。"),
+        returned=_("已退回该补学。"),
     )
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST":
-        if not can_review:
-            raise PermissionDenied
-        if form.is_valid():
-            comment = form.cleaned_data["comment"]
-            try:
-                if request.POST.get("decision") == "approve":
-                    services.makeup_approve(makeup=makeup, actor=user, comment=comment)
-                    messages.success(request, _("已通过该补学，学时已计入。"))
-                else:
-                    services.makeup_return(makeup=makeup, actor=user, comment=comment)
-                    messages.success(request, _("已退回该补学。"))
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                return redirect("study:review_queue")
+    if done:
+        return redirect("study:review_queue")
     session = makeup.attendance.session
     return render(
         request,
@@ -738,7 +742,7 @@ def review_queue(request):
             "page_obj": page,
             "makeup_count": page.paginator.count if tab == "makeup" else makeups.count(),
             "self_count": page.paginator.count if tab == "self" else selfs.count(),
-            "org_choices": _org_filter_choices(user, REVIEW),
+            "org_choices": subtree_choices(user, REVIEW),
             "querystring_base": _querystring_base(request),
             "crumbs": [{"label": _("学习审核")}],
         },
