@@ -15,6 +15,11 @@ urlpatterns: list = [
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/close/", sessions.session_close, name="session_close"),
+    path(
+        "sessions/<int:pk>/all-present/",
+        sessions.session_mark_all_present,
+        name="session_mark_all_present",
+    ),
     path("sessions/<int:pk>/qr/", sessions.session_qr, name="session_qr"),
     path("sessions/<int:pk>/qr/code/", sessions.session_qr_code, name="session_qr_code"),
     path("sessions/<int:pk>/checkin/", sessions.checkin_view, name="checkin"),

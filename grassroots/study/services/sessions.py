@@ -860,7 +860,9 @@ def makeup_return(*, makeup: MakeUp, actor, comment: str) -> MakeUp:
 
 @audited
 @transaction.atomic
-def attendance_mark_all_present(*, session: StudySession, actor) -> int:
+def attendance_mark_all_present(
+    *, session: StudySession, actor, now: datetime | None = None
+) -> int:
     """The organizer marks everyone still waiting to sign in as present (from a paper sign-in
     sheet): one pass over the rows, the hours credited in bulk. Leave, absence and make-ups
     stay as they are. Returns how many were marked."""
@@ -868,6 +870,8 @@ def attendance_mark_all_present(*, session: StudySession, actor) -> int:
     session = _locked_session(session)
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("该学习活动已取消，不能登记出勤。"))
+    if (now or timezone.now()) < session.starts_at - SIGN_IN_OPENS_BEFORE:
+        raise ValidationError(_("活动尚未开始，不能登记出席。"))
     # NOT EXISTS rather than a join: PostgreSQL refuses FOR UPDATE on the nullable side of an
     # outer join, and re-checks a plain condition (not a subquery of ids) after a lock wait.
     waiting = Attendance.objects.filter(

@@ -77,3 +77,38 @@ def test_a_cancelled_session_is_refused(session, secretary):
     with pytest.raises(ValidationError):
         services.attendance_mark_all_present(session=session, actor=secretary)
     assert not Attendance.objects.filter(session=session, status="present").exists()
+
+
+def test_not_before_the_session_opens(county, secretary):
+    PersonFactory(primary_org=county.branch1)
+    starts = timezone.now() + timedelta(days=1)
+    later = services.session_create(
+        organization=county.branch1,
+        actor=secretary,
+        title="明天的学习",
+        kind=StudyKind.BRANCH,
+        mode=StudyMode.IN_PERSON,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        hours=Decimal("2"),
+        place="党员活动室",
+    )
+    with pytest.raises(ValidationError):
+        services.attendance_mark_all_present(session=later, actor=secretary)
+    assert not HoursCredit.objects.exists()
+
+
+def test_the_button_marks_and_says_how_many(client, session, secretary, make_user, county):
+    from django.urls import reverse
+
+    client.force_login(secretary)
+    page = client.get(reverse("study:session_detail", args=[session.pk])).content.decode()
+    assert 'data-testid="mark-all-present"' in page
+    url = reverse("study:session_mark_all_present", args=[session.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "6" in response.content.decode()
+    assert Attendance.objects.filter(session=session, status="present").count() == 6
+    # Another branch's secretary gets nothing done.
+    client.force_login(make_user("branch_secretary", county.branch2))
+    assert client.post(url).status_code == 404

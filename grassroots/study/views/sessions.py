@@ -410,6 +410,20 @@ def session_close(request, pk):
     return redirect("study:session_detail", session.pk)
 
 
+@login_required
+@require_POST
+def session_mark_all_present(request, pk):
+    user = request.user
+    session = selectors.access_session(user, pk, MANAGE)
+    try:
+        count = services.attendance_mark_all_present(session=session, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已将 %(n)d 名未签到人员记为出席。") % {"n": count})
+    return redirect("study:session_detail", session.pk)
+
+
 def _attendance_context(request, session) -> dict:
     status = request.GET.get("status", "")
     query = (request.GET.get("q") or "").strip()[:40]
@@ -441,6 +455,7 @@ def session_detail(request, pk):
         "is_cancelled": session.status == SessionStatus.CANCELLED,
         "has_started": now >= session.starts_at,
         "has_ended": now >= session.ends_at,
+        "has_opened": now >= session.starts_at - services.SIGN_IN_OPENS_BEFORE,
         "materials": session.materials.select_related("organization"),
         "statuses": AttendanceStatus.choices,
         "history": history_for(user, session),
