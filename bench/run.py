@@ -2,12 +2,16 @@
 """Benchmark of the main pages on county-scale data, in a database of its own.
 
     .venv/bin/python bench/run.py [--small] [--keep] [--reuse] [--requests 50] [--explain]
+                                  [--no-roster] [--no-study] [--no-race]
 
 SQLite: a file under var/bench/. PostgreSQL when DATABASE_URL is set: the same server, but a
 database named grassroots_bench (BENCH_DATABASE_NAME), created if needed and dropped afterwards
 unless --keep. The development database is never opened. Every page is requested through
 Django's test Client with the real middleware and templates, logged in with a session; each is
 compared with a bare view that reads the same 50 rows in one query and renders no template.
+After the county come a year of study sessions with ~7 million attendance rows, the hours
+ledger and a county-wide quiz with ~3 million answers (bench/generate_study.py), their pages,
+and 200 quiz submissions sent twice at once to gunicorn (bench/quiz_submit_race.py).
 Results are printed and written to bench/results/<date>-<db>[-small].md.
 """
 
@@ -156,8 +160,22 @@ def measure(case: Case, requests: int) -> None:
         case.call()
     case.queries = len(ctx.captured_queries)
     case.slowest = sorted(
-        ((float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries), reverse=True
+        ((retime(q["sql"]), q["sql"]) for q in ctx.captured_queries), reverse=True
     )[:3]
+
+
+def retime(sql: str) -> float:
+    """A read query's time with its rows fetched: SQLite does the work while rows are fetched,
+    after the time that the query log records."""
+    from django.db import connection
+
+    if not sql.lstrip().upper().startswith("SELECT"):
+        return 0.0
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(sql)
+        cursor.fetchall()
+        return (time.perf_counter() - started) * 1000
 
 
 def explain(sql_with_params: str) -> str:
@@ -190,6 +208,55 @@ def bare_people(request, prefix: str):
             "job_title",
             "mobile",
             "birth_date",
+        )[:50]
+    )
+    return JsonResponse(rows, safe=False)
+
+
+def bare_ledger(request, prefix: str, year: int):
+    """What a ledger page must at least do: 50 ledger lines of the scope, one query."""
+    from django.http import JsonResponse
+
+    from grassroots.study.models import StudyYear
+
+    rows = list(
+        StudyYear.objects.filter(
+            year=year, person__status="active", person__primary_org__path__startswith=prefix
+        )
+        .order_by("-progress", "person_id")
+        .values(
+            "person_id",
+            "person__name",
+            "person__primary_org__name",
+            "concentrated",
+            "branch",
+            "training",
+            "self_study",
+            "total",
+            "target",
+            "progress",
+        )[:50]
+    )
+    return JsonResponse(rows, safe=False)
+
+
+def bare_board(request, quiz_id: int):
+    """What a leaderboard page must at least do: the first 50 results, one query."""
+    from django.http import JsonResponse
+
+    from grassroots.quizzes.models import QuizResult
+
+    rows = list(
+        QuizResult.objects.filter(quiz_id=quiz_id)
+        .order_by("-score", "time_used_seconds", "id")
+        .values(
+            "id",
+            "score",
+            "best_score",
+            "time_used_seconds",
+            "attempts_submitted",
+            "person__name",
+            "person__primary_org__name",
         )[:50]
     )
     return JsonResponse(rows, safe=False)
@@ -272,6 +339,122 @@ def build_cases(data) -> list[Case]:
     ]
 
 
+def build_study_cases(data, study) -> list[Case]:
+    """The hours ledger, the comparison of branches and the county quiz's results."""
+    from django.test import Client, RequestFactory
+    from django.urls import reverse
+
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import Organization, Person
+
+    backend = "grassroots.accounts.backends.MobileOrStaffNumberBackend"
+    secretary, officer, member = Client(), Client(), Client()
+    secretary.force_login(User.objects.get(pk=data.secretary_id), backend=backend)
+    officer.force_login(User.objects.get(pk=data.officer_id), backend=backend)
+    member.force_login(User.objects.get(pk=study.member_id), backend=backend)
+    subtree = Organization.objects.get(pk=data.subtree_id)
+    root = Organization.objects.get(pk=data.root_id)
+    branch = Organization.objects.get(pk=data.branch_id)
+    factory = RequestFactory()
+    ledger, compare = reverse("study:ledger"), reverse("study:compare")
+    results = reverse("quizzes:results", args=[study.quiz_id])
+
+    def active(path: str) -> int:
+        return Person.objects.filter(primary_org__path__startswith=path, status="active").count()
+
+    county_people = active(root.path)
+    deep_ledger = max(2, county_people // 100)  # the middle of the county's ledger
+    deep_board = max(2, study.results // 100)
+
+    def get(client, url, **extra):
+        return lambda: client.get(url, **extra)
+
+    return [
+        Case(
+            "bare: 50 ledger lines, subtree",
+            "ledger subtree",
+            lambda: bare_ledger(factory.get("/bare/"), subtree.path, study.year),
+        ),
+        Case(
+            "bare: 50 ledger lines, county",
+            "ledger county",
+            lambda: bare_ledger(factory.get("/bare/"), root.path, study.year),
+        ),
+        Case(
+            "bare: 50 leaderboard lines",
+            "quiz county",
+            lambda: bare_board(factory.get("/bare/"), study.quiz_id),
+        ),
+        Case(
+            "hours ledger, one branch",
+            "ledger subtree",
+            get(secretary, ledger + f"?org={branch.pk}"),
+            f"共 {active(branch.path)} 人",
+        ),
+        Case(
+            "hours ledger, subtree (~2,000)",
+            "ledger subtree",
+            get(secretary, ledger + f"?org={subtree.pk}"),
+            f"共 {data.subtree_people} 人",
+        ),
+        Case(
+            "hours ledger, county",
+            "ledger county",
+            get(officer, ledger + f"?org={root.pk}"),
+            f"共 {county_people} 人",
+        ),
+        Case(
+            f"hours ledger, county, page {deep_ledger:,}",
+            "ledger county",
+            get(officer, ledger + f"?org={root.pk}&page={deep_ledger}"),
+        ),
+        Case(
+            "hours ledger, county, behind schedule",
+            "ledger county",
+            get(officer, ledger + f"?org={root.pk}&show=behind"),
+        ),
+        Case(
+            "hours ledger htmx page 3, county",
+            "ledger county",
+            get(
+                officer,
+                ledger + f"?org={root.pk}&page=3",
+                HTTP_HX_REQUEST="true",
+                HTTP_HX_TARGET="ledger-table",
+            ),
+        ),
+        Case(
+            "branch ranking, county",
+            "ledger county",
+            get(officer, compare + f"?org={root.pk}"),
+        ),
+        Case(
+            "branch ranking, subtree",
+            "ledger subtree",
+            get(secretary, compare + f"?org={subtree.pk}"),
+        ),
+        Case(
+            "quiz leaderboard, page 1",
+            "quiz county",
+            get(officer, results),
+            f"共 {study.results} 人交卷",
+        ),
+        Case(
+            f"quiz leaderboard, page {deep_board:,}",
+            "quiz county",
+            get(officer, results + f"?page={deep_board}"),
+        ),
+        Case("quiz results by branch", "quiz county", get(officer, results + "?tab=branches")),
+        Case(
+            "quiz results by committee",
+            "quiz county",
+            get(officer, results + "?tab=branches&level=unit"),
+        ),
+        Case("quiz leaderboard, a participant", "quiz county", get(member, results)),
+        Case("quiz leaderboard, subtree secretary", "quiz county", get(secretary, results)),
+    ]
+
+
 # --- Roster import -------------------------------------------------------------------------
 
 
@@ -296,6 +479,8 @@ def table(cases: list[Case]) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for c in cases:
+        if not c.times:
+            continue
         p50, p95 = statistics.median(c.times), percentile(c.times, 95)
         if c.label.startswith("bare"):
             ratio, verdict = "1.0", ""
@@ -328,6 +513,12 @@ def main() -> None:
         "--explain", action="store_true", help="print the slowest queries with their plans"
     )
     parser.add_argument("--no-roster", action="store_true", help="skip the roster import")
+    parser.add_argument(
+        "--no-study", action="store_true", help="no study and quiz data, pages or race"
+    )
+    parser.add_argument(
+        "--no-race", action="store_true", help="skip the concurrent quiz submissions"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
@@ -338,6 +529,7 @@ def main() -> None:
 
     django.setup()
     import generate
+    import generate_study
     from django.core.management import call_command
     from django.db import connection
 
@@ -351,13 +543,29 @@ def main() -> None:
             log(f"Generating {size.people:,} people in {size.organizations:,} organizations…")
             data = generate.generate(size, seed=args.seed, log=log)
             log(f"  done in {data.seconds:.1f} s")
+        study, checks = None, {}
+        if not args.no_study:
+            study = generate_study.existing() if args.reuse else None
+            if study is None:
+                study_size = generate_study.SMALL if args.small else generate_study.FULL
+                log("Generating study sessions, attendance, the ledger and the county quiz…")
+                study = generate_study.generate(study_size, data, seed=args.seed, log=log)
+                log(f"  done in {study.seconds:.1f} s")
+                checks = generate_study.check(study.quiz_id, log)
         cases = build_cases(data)
-        for case in cases:
+        study_cases = build_study_cases(data, study) if study else []
+        for case in cases + study_cases:
             measure(case, args.requests)
             log(f"  {case.label}: p95 {percentile(case.times, 95):.1f} ms, {case.queries} queries")
         roster_status, roster_note = (
             ("skipped", "--no-roster") if args.no_roster else roster_import(data, log)
         )
+        race = None
+        if study and not args.no_race:
+            import quiz_submit_race
+
+            log("Quiz submissions, 200 at once, each twice, against gunicorn…")
+            race = quiz_submit_race.run(data, log=log)
 
         if db_label == "sqlite":
             version = connection.Database.sqlite_version
@@ -380,9 +588,29 @@ def main() -> None:
             "",
             f"Roster import of {ROSTER_ROWS:,} rows: {roster_status}. {roster_note}",
         ]
+        if study:
+            lines += [
+                "",
+                "## Study and quizzes",
+                "",
+                f"- data: {study.sessions:,} study sessions, {study.attendances:,} attendance rows, "
+                f"{study.credits:,} hours credits, {study.study_years:,} ledger rows; "
+                f"{study.questions:,} questions, a county quiz with {study.expected:,} people expected, "
+                f"{study.attempts:,} attempts, {study.answers:,} answers, {study.results:,} results"
+                + (f"; generated in {study.seconds:.1f} s" if study.seconds else ""),
+            ]
+            if checks:
+                lines.append(
+                    "- aggregates checked against their rows: "
+                    + ", ".join(f"{name}: {n}" for name, n in checks.items())
+                    + (" (ok)" if not any(checks.values()) else " (**MISMATCH**)")
+                )
+            lines += ["", *table(study_cases)]
+            if race:
+                lines += ["", f"Quiz submission race: {race.summary()}."]
         if args.explain:
             lines += ["", "## Slowest queries", ""]
-            for case in cases:
+            for case in cases + study_cases:
                 for ms, sql in case.slowest[:1]:
                     lines += [
                         f"### {case.label}: {ms:.1f} ms",

@@ -13,10 +13,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from grassroots.core.permissions import subtree_q
+from grassroots.orgs import counts as org_counts
 from grassroots.orgs.enums import OrgStatus, PersonStatus
 from grassroots.orgs.models import Organization, Person
 from grassroots.orgs.selectors import root_paths, subtree_counts, with_subtree_totals
 
+from ..caching import LEDGER
 from ..enums import StudyKind
 from ..models import Attendance, HoursCredit, MakeUp, SelfStudy, StudyYear
 from ..services.hours import KIND_COLUMN, current_targets, person_target
@@ -365,17 +367,27 @@ def compare(organization: Organization, year: int, today: date | None = None) ->
     within = _within(organization)
     path_of = dict(Organization.objects.filter(within("path")).values_list("id", "path"))
     fraction = elapsed_fraction(year, today)
-    sums = (
-        StudyYear.objects.filter(year=year, person__status=PersonStatus.ACTIVE)
-        .filter(within("person__primary_org__path"))
-        .order_by()
-        .values_list("person__primary_org_id")
-        .annotate(
-            n=Count("id"),
-            hours=Sum("total"),
-            done=Count("id", filter=Q(progress__gte=100)),
-            behind=Count("id", filter=Q(progress__lt=float(fraction) * 100)),
+
+    def aggregate() -> list[tuple]:
+        return list(
+            StudyYear.objects.filter(year=year, person__status=PersonStatus.ACTIVE)
+            .filter(within("person__primary_org__path"))
+            .order_by()
+            .values_list("person__primary_org_id")
+            .annotate(
+                n=Count("id"),
+                hours=Sum("total"),
+                done=Count("id", filter=Q(progress__gte=100)),
+                behind=Count("id", filter=Q(progress__lt=float(fraction) * 100)),
+            )
         )
+
+    # The one costly part at county scale: kept until the ledger, or people and organizations,
+    # change (exact between writes), and per day, since "behind schedule" moves with the date.
+    sums = LEDGER.cached(
+        f"compare:{organization.path or 'all'}:{year}:{fraction}",
+        aggregate,
+        depends_on=[org_counts.COUNTS],
     )
     with_rows: dict[int, int] = {}
     for org_id, n, hours, done, behind in sums:

@@ -27,6 +27,7 @@ from grassroots.orgs.enums import PersonStatus
 from grassroots.orgs.models import Person, Position
 from grassroots.orgs.selectors import path_chain
 
+from ..caching import LEDGER
 from ..enums import REVIEW_TRANSITIONS, ReviewStatus, StudyKind
 from ..models import HoursCredit, HoursTarget, MakeUp, Material, SelfStudy, StudyYear
 
@@ -149,6 +150,8 @@ def targets_refresh(year: int, *, create_missing: bool = True) -> int:
     else:
         changed += rows.filter(leader).exclude(target=targets.leader).update(target=targets.leader)
         changed += rows.filter(~leader).exclude(target=targets.member).update(target=targets.member)
+    if changed:
+        LEDGER.changed()
     return changed
 
 
@@ -157,6 +160,7 @@ def _insert_years(batch: list[StudyYear]) -> int:
         return 0
     # A row created meanwhile by a credit is kept: it is the same person-year.
     StudyYear.objects.bulk_create(batch, ignore_conflicts=True)
+    LEDGER.changed()
     return len(batch)
 
 
@@ -164,6 +168,7 @@ def person_target_refresh(person_id: int, year: int | None = None) -> None:
     """After a person's positions changed: their target for the year follows at once."""
     year = year or timezone.localdate().year
     StudyYear.objects.filter(person_id=person_id, year=year).update(target=person_target(person_id))
+    LEDGER.changed()
 
 
 def may_manage_targets(user) -> bool:
@@ -229,6 +234,7 @@ def _move(person_id: int, year: int, kind: str, hours: Decimal) -> None:
     StudyYear.objects.filter(pk=row.pk).update(
         **{column: F(column) + hours, "total": F("total") + hours}
     )
+    LEDGER.changed()
 
 
 @transaction.atomic
@@ -558,4 +564,6 @@ def credit_many(
             **{column: F(column) + hours, "total": F("total") + hours}
         )
         credited += len(fresh)
+    if credited:
+        LEDGER.changed()
     return credited
