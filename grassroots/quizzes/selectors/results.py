@@ -4,15 +4,17 @@ expected people)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.db.models.functions import Substr
 
 from grassroots.core.permissions import subtree_q
+from grassroots.orgs import counts as org_counts
 from grassroots.orgs.models import Organization, Person
 
+from ..caching import results_cache
 from ..models import Quiz, QuizResult
 from .quizzes import expected_people, within
 
@@ -156,41 +158,58 @@ class BranchRow:
 def by_branch(
     quiz: Quiz, scope: list[str] | None = None, *, depth: int | None = None
 ) -> list[BranchRow]:
-    """Figures per organization: by each person's own organization (the branch), or rolled up
-    to the organizations at `depth` of the tree. Three queries: results grouped, expected
-    people grouped, the organizations' names."""
-    results, people = _scoped(quiz, scope)
-    if depth:
-        length = depth * Organization.steplen
-        result_key = Substr("person__primary_org__path", 1, length)
-        people_key = Substr("primary_org__path", 1, length)
-    else:
-        # By each person's own organization: grouped by its id, no join to organizations.
-        result_key = F("person__primary_org_id")
-        people_key = F("primary_org_id")
-    rows: dict = {}
-    grouped = (
-        results.order_by()
-        .annotate(key=result_key)
-        .values("key")
-        .annotate(n=Count("id"), avg=Avg("score"), ok=Count("id", filter=Q(passed=True)))
-    )
-    for item in grouped:
-        rows[item["key"]] = BranchRow(
-            organization=None,
-            key=str(item["key"]),
-            submitted=item["n"],
-            average=item["avg"],
-            passed=item["ok"],
+    """Figures per organization, best participation first: by each person's own organization
+    (the branch), or rolled up to the organizations at `depth` of the tree. Two grouped
+    queries (results, expected people), cached until the quiz's results or the people change;
+    the rows carry no organization yet: `with_organizations()` names the ones shown."""
+
+    def compute() -> list[BranchRow]:
+        results, people = _scoped(quiz, scope)
+        if depth:
+            length = depth * Organization.steplen
+            result_key = Substr("person__primary_org__path", 1, length)
+            people_key = Substr("primary_org__path", 1, length)
+        else:
+            # By each person's own organization: grouped by its id, no join to organizations.
+            result_key = F("person__primary_org_id")
+            people_key = F("primary_org_id")
+        rows: dict = {}
+        grouped = (
+            results.order_by()
+            .annotate(key=result_key)
+            .values("key")
+            .annotate(n=Count("id"), avg=Avg("score"), ok=Count("id", filter=Q(passed=True)))
         )
-    for item in people.order_by().annotate(key=people_key).values("key").annotate(n=Count("id")):
-        row = rows.setdefault(item["key"], BranchRow(organization=None, key=str(item["key"])))
-        row.expected = item["n"]
-    orgs = Organization.objects.only("id", "name", "short_name", "path")
-    orgs = orgs.filter(path__in=list(rows)) if depth else orgs.filter(pk__in=list(rows))
-    for org in orgs:
-        rows[org.path if depth else org.pk].organization = org
-    return sorted(
-        rows.values(),
-        key=lambda r: (-(r.participation or 0), -(r.average or 0), r.key),
+        for item in grouped:
+            rows[item["key"]] = BranchRow(
+                organization=None,
+                key=str(item["key"]),
+                submitted=item["n"],
+                average=item["avg"],
+                passed=item["ok"],
+            )
+        for item in (
+            people.order_by().annotate(key=people_key).values("key").annotate(n=Count("id"))
+        ):
+            row = rows.setdefault(item["key"], BranchRow(organization=None, key=str(item["key"])))
+            row.expected = item["n"]
+        return sorted(
+            rows.values(),
+            key=lambda r: (-(r.participation or 0), -(r.average or 0), r.key),
+        )
+
+    part = f"branches:{depth or 0}:{','.join(scope) if scope is not None else '*'}"
+    return results_cache(quiz.pk).cached(
+        f"{part}:{quiz.updated_at.timestamp()}", compute, depends_on=[org_counts.COUNTS]
     )
+
+
+def with_organizations(rows: list[BranchRow], *, by_path: bool) -> list[BranchRow]:
+    """Attach its organization to each row (one query for the rows given: a page of them)."""
+    orgs = Organization.objects.only("id", "name", "short_name", "path")
+    keys = [r.key for r in rows]
+    if by_path:
+        found = {o.path: o for o in orgs.filter(path__in=keys)}
+    else:
+        found = {str(o.pk): o for o in orgs.filter(pk__in=[int(k) for k in keys if k.isdigit()])}
+    return [replace(r, organization=found.get(r.key)) for r in rows]

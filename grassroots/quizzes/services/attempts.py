@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.core.audit import audited
 
+from ..caching import results_cache
 from ..enums import CHOICE_TYPES, AttemptStatus, Difficulty, GradingRule, QuizStatus, Selection
 from ..grading import judge
 from ..models import Attempt, AttemptItem, Question, Quiz, QuizResult
@@ -297,6 +298,7 @@ def _refresh_result(quiz: Quiz, person_id: int) -> None:
         "submitted_at": counted["submitted_at"],
         "last_submitted_at": last["submitted_at"],
     }
+    results_cache(quiz.pk).changed()
     if QuizResult.objects.filter(quiz=quiz, person_id=person_id).update(**values):
         return
     try:

@@ -63,7 +63,8 @@ def test_by_branch_participation_and_average(county, quiz):
     add_results(quiz, county.branch2, [50])
     PersonFactory.create_batch(2, primary_org=county.branch1)  # expected, not submitted
     PersonFactory.create_batch(1, primary_org=county.branch2)
-    rows = {r.organization.pk: r for r in selectors.by_branch(quiz)}
+    named = selectors.with_organizations(selectors.by_branch(quiz), by_path=False)
+    rows = {r.organization.pk: r for r in named}
     b1, b2 = rows[county.branch1.pk], rows[county.branch2.pk]
     assert (b1.expected, b1.submitted, b1.average, b1.passed) == (4, 2, 70, 2)
     assert b1.participation == 0.5
@@ -191,3 +192,18 @@ def test_a_deep_page_of_the_board(county, quiz):
     assert [r.score for r in page] == [70, 60]
     assert [rank for rank, _r in selectors.ranked(page, 2)] == [3, 4]
     assert page.paginator.count == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_by_branch_follow_each_submission(county, make_user):
+    """Cached between submissions (outside a transaction), never behind the last one."""
+    from grassroots.quizzes.services import attempts as attempt_services
+    from grassroots.quizzes.tests.factories import QuestionFactory, make_member, make_quiz
+
+    question = QuestionFactory(organization=county.root)
+    quiz = make_quiz(county.branch1, questions=[question])
+    member = make_member(county.branch1)
+    assert selectors.by_branch(quiz)[0].submitted == 0
+    attempt = attempt_services.attempt_start(quiz=quiz, actor=member)
+    attempt_services.attempt_submit(attempt=attempt, actor=member)
+    assert selectors.by_branch(quiz)[0].submitted == 1

@@ -5,6 +5,7 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -73,7 +74,16 @@ def results(request, pk):
     if tab == "branches":
         if not officer:
             raise Http404
-        context["branches"] = selectors.by_branch(quiz, scope, depth=_depth(request, quiz))
+        depth = _depth(request, quiz)
+        # A county has thousands of branches: a page of them at a time, named per page.
+        page = Paginator(selectors.by_branch(quiz, scope, depth=depth), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context["page_obj"] = page
+        context["branches"] = selectors.with_organizations(page.object_list, by_path=bool(depth))
+        params = request.GET.copy()
+        params.pop("page", None)
+        context["querystring_base"] = params.urlencode() + "&"
     else:
         page = selectors.board_page(
             selectors.leaderboard(quiz, scope, organization=org),
@@ -105,7 +115,10 @@ def results_export(request, pk):
     handle = write_results(
         quiz,
         ((rank, result) for rank, result in enumerate(board, start=1)),
-        selectors.by_branch(quiz, scope, depth=_depth(request, quiz)),
+        selectors.with_organizations(
+            selectors.by_branch(quiz, scope, depth=_depth(request, quiz)),
+            by_path=bool(_depth(request, quiz)),
+        ),
     )
     title = re.sub(r'[\\/:*?"<>|]+', "", quiz.title)[:40]
     filename = _("%(title)s-成绩-%(date)s.xlsx") % {
