@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import HolidayImportForm, apply_service_errors
 from .registry import home_counters
 
@@ -16,7 +16,9 @@ from .registry import home_counters
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     counters = [c for c in (item.compute(request) for item in home_counters.items()) if c]
-    return render(request, "core/home.html", {"counters": counters})
+    # Without any grant and any record of one's own, a new account sees what to ask for.
+    unassigned = not permissions.scopes(request.user) and not request.user.person_id
+    return render(request, "core/home.html", {"counters": counters, "unassigned": unassigned})
 
 
 @require_GET

@@ -20,3 +20,14 @@ def test_menu_shows_only_what_the_role_may_use(client, county, make_user):
     client.force_login(make_user("member", county.branch1))
     keys = [item["key"] for item in client.get(reverse("core:home")).context["nav_items"]]
     assert "orgs" in keys and "people" not in keys
+
+
+def test_a_new_account_is_told_to_ask_for_permissions(client, make_user, county):
+    from django.urls import reverse
+
+    bare = make_user(None, None)
+    client.force_login(bare)
+    assert 'data-testid="unassigned"' in client.get(reverse("core:home")).content.decode()
+    secretary = make_user("branch_secretary", county.branch1)
+    client.force_login(secretary)
+    assert 'data-testid="unassigned"' not in client.get(reverse("core:home")).content.decode()
