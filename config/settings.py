@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "grassroots.notifications",
     "grassroots.study",
     "grassroots.quizzes",
+    "grassroots.meetings",
 ]
 
 MIDDLEWARE = [
