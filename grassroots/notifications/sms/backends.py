@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from abc import ABC, abstractmethod
 from datetime import datetime
 from pathlib import Path
 
@@ -12,12 +13,14 @@ from django.conf import settings
 from . import SmsMessage
 
 
-class BaseSmsBackend:
-    def __init__(self, **kwargs) -> None:
-        pass
+class BaseSmsBackend(ABC):
+    """A gateway: `send_messages()` sends each message and returns how many were sent."""
 
-    def send_messages(self, messages: list[SmsMessage]) -> int:  # pragma: no cover - interface
-        raise NotImplementedError
+    def __init__(self, **options) -> None:
+        self.options = options  # a provider's account, endpoint, signature …
+
+    @abstractmethod
+    def send_messages(self, messages: list[SmsMessage]) -> int: ...
 
 
 class ConsoleSmsBackend(BaseSmsBackend):

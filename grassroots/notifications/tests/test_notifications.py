@@ -233,3 +233,13 @@ def test_channel_preferences(client, member, make_user):
 def test_inbox_needs_login(client):
     response = client.get(reverse("notifications:inbox"))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_an_sms_backend_must_send():
+    from grassroots.notifications.sms.backends import BaseSmsBackend
+
+    class Incomplete(BaseSmsBackend):
+        pass
+
+    with pytest.raises(TypeError):
+        Incomplete()
