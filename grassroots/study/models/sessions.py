@@ -188,16 +188,10 @@ class Attendance(models.Model):
         return self.session.organization.path
 
 
-class MakeUp(TimeStampedModel):
-    """补学: make-up study for a missed session, with evidence, approved by the secretary."""
+class ReviewedEvidence(TimeStampedModel):
+    """What a member submits with evidence and the secretary approves or returns (make-up
+    study, self-study): the evidence and the review, alike in both."""
 
-    scope_path_lookup = "attendance__session__organization__path"
-    owner_lookup = "attendance__person__user"
-
-    attendance = models.OneToOneField(
-        Attendance, models.CASCADE, related_name="makeup", verbose_name=_("签到记录")
-    )
-    note = models.TextField(_("补学情况"))
     file = models.FileField(_("佐证材料"), upload_to=evidence_upload_to, blank=True)
     link = models.URLField(_("链接"), max_length=500, blank=True)
     status = models.CharField(
@@ -215,6 +209,21 @@ class MakeUp(TimeStampedModel):
     review_comment = models.CharField(_("审核意见"), max_length=300, blank=True)
 
     class Meta:
+        abstract = True
+
+
+class MakeUp(ReviewedEvidence):
+    """补学: make-up study for a missed session, with evidence, approved by the secretary."""
+
+    scope_path_lookup = "attendance__session__organization__path"
+    owner_lookup = "attendance__person__user"
+
+    attendance = models.OneToOneField(
+        Attendance, models.CASCADE, related_name="makeup", verbose_name=_("签到记录")
+    )
+    note = models.TextField(_("补学情况"))
+
+    class Meta:
         verbose_name = _("补学")
         verbose_name_plural = _("补学")
         # The review queue: what is waiting, oldest first.
@@ -227,7 +236,7 @@ class MakeUp(TimeStampedModel):
         return self.attendance.session.organization.path
 
 
-class SelfStudy(TimeStampedModel):
+class SelfStudy(ReviewedEvidence):
     """自学记录: a member's own study, with evidence, approved or returned by the secretary."""
 
     scope_path_lookup = "person__primary_org__path"
@@ -240,8 +249,6 @@ class SelfStudy(TimeStampedModel):
     studied_on = models.DateField(_("学习日期"))
     hours = models.DecimalField(_("学时"), **HOURS)
     note = models.TextField(_("学习笔记"), blank=True)
-    file = models.FileField(_("佐证材料"), upload_to=evidence_upload_to, blank=True)
-    link = models.URLField(_("链接"), max_length=500, blank=True)
     material = models.ForeignKey(
         "study.Material",
         models.SET_NULL,
@@ -250,19 +257,6 @@ class SelfStudy(TimeStampedModel):
         related_name="+",
         verbose_name=_("学习资料"),
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("审核人"),
-    )
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    review_comment = models.CharField(_("审核意见"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("自学记录")

@@ -373,25 +373,39 @@ def session_edit(request, pk):
 def session_cancel(request, pk):
     user = request.user
     session = selectors.access_session(user, pk, MANAGE)
-    form = CancelForm(request.POST or None)
+    return _reason_page(
+        request,
+        session,
+        CancelForm(request.POST or None),
+        act=lambda reason: services.session_cancel(session=session, actor=user, reason=reason),
+        done=_("已取消该学习活动，并通知了参加人员。"),
+        title=_("取消学习活动"),
+        crumb=_("取消"),
+        danger=True,
+    )
+
+
+def _reason_page(request, session, form, *, act, done, title, crumb, danger=False):
+    """A page with one reason to give (cancelling a session, asking for leave): the form, the
+    service called with the reason, its refusal on the form or the session page after it."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_cancel(session=session, actor=user, reason=form.cleaned_data["reason"])
+            act(form.cleaned_data["reason"])
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("已取消该学习活动，并通知了参加人员。"))
+            messages.success(request, done)
             return redirect("study:session_detail", session.pk)
     return render(
         request,
         "study/sessions/simple_form.html",
         {
             "form": form,
-            "title": _("取消学习活动"),
+            "title": title,
             "subject": session.title,
-            "danger": True,
+            "danger": danger,
             "back": reverse("study:session_detail", args=[session.pk]),
-            "crumbs": _session_crumbs(session, {"label": _("取消")}),
+            "crumbs": _session_crumbs(session, {"label": crumb}),
         },
     )
 
@@ -598,25 +612,14 @@ def leave_request(request, pk):
     mine = selectors.my_attendance(user, session)
     if mine is None:
         raise Http404
-    form = LeaveForm(request.POST or None, initial={"reason": mine.leave_reason})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.leave_request(session=session, actor=user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已请假。"))
-            return redirect("study:session_detail", session.pk)
-    return render(
+    return _reason_page(
         request,
-        "study/sessions/simple_form.html",
-        {
-            "form": form,
-            "title": _("请假"),
-            "subject": session.title,
-            "back": reverse("study:session_detail", args=[session.pk]),
-            "crumbs": _session_crumbs(session, {"label": _("请假")}),
-        },
+        session,
+        LeaveForm(request.POST or None, initial={"reason": mine.leave_reason}),
+        act=lambda reason: services.leave_request(session=session, actor=user, reason=reason),
+        done=_("已请假。"),
+        title=_("请假"),
+        crumb=_("请假"),
     )
 
 
