@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("grassroots.notifications.urls")),
     path("study/", include("grassroots.study.urls")),
     path("quizzes/", include("grassroots.quizzes.urls")),
+    path("meetings/", include("grassroots.meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

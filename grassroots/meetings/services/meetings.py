@@ -13,8 +13,8 @@ from grassroots.core.permissions import user_can
 from grassroots.orgs.enums import OrgStatus
 from grassroots.orgs.models import Organization
 
-from .enums import MeetingStatus
-from .models import Meeting, MeetingKind
+from ..enums import MeetingStatus
+from ..models import Meeting, MeetingKind
 
 MANAGE = "meetings.manage_meeting"
 MEETING_FIELDS = ("title", "topic", "starts_at", "ends_at", "place", "link", "agenda")

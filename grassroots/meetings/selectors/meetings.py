@@ -8,9 +8,9 @@ from grassroots.core.permissions import access, objects_for, subtree_q
 from grassroots.orgs.enums import OrgStatus
 from grassroots.orgs.models import Organization
 
-from .compliance import OrgCompliance, compliance
-from .models import Meeting
-from .periods import PeriodRange
+from ..compliance import OrgCompliance, compliance
+from ..models import Meeting
+from ..periods import PeriodRange
 
 VIEW = "meetings.view_meeting"
 
