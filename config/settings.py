@@ -246,6 +246,9 @@ SMS_FILE_PATH = Path(env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms")))
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=8)
 # The least a reflection (心得体会) must hold, in characters without whitespace.
 STUDY_REFLECTION_MIN_LENGTH = env.int("STUDY_REFLECTION_MIN_LENGTH", default=300)
+# The largest file or photo attached to a meeting, and the largest photo of an activity.
+MEETINGS_ATTACHMENT_MAX_MB = env.int("MEETINGS_ATTACHMENT_MAX_MB", default=10)
+ACTIVITY_PHOTO_MAX_MB = env.int("ACTIVITY_PHOTO_MAX_MB", default=10)
 
 # --- Audit ------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -10,7 +10,7 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from grassroots.core import audit, permissions
 
-        from . import models
+        from . import activity_reminders, models, reminders  # noqa: F401  (daily jobs)
 
         permissions.register(
             "meetings",
@@ -36,13 +36,29 @@ class MeetingsConfig(AppConfig):
                 "discipline_inspector": ["meetings.view_meeting"],
             },
         )
+        counters = ("expected_count", "present_count", "leave_count", "extra_count")
+        audit.register(models.Meeting, exclude=counters)
+        audit.register(
+            models.Activity, exclude=("confirmed_count", "waiting_count", "present_count")
+        )
         for model in (
-            models.Meeting,
             models.ComplianceRule,
             models.MeetingAttendance,
             models.Minutes,
-            models.Activity,
             models.ActivitySignup,
             models.Pairing,
         ):
             audit.register(model)
+        self._ready_navigation()
+
+    def _ready_navigation(self) -> None:
+        from grassroots.core import navigation
+
+        view = "meetings.view_meeting"
+        for key, label, url_name, icon, order, codename in (
+            ("meetings", _("组织生活"), "meetings:meeting_list", "people", 50, None),
+            ("compliance", _("合规"), "meetings:compliance", "clipboard-check", 51, view),
+            ("activities", _("活动"), "meetings:activity_list", "flag", 52, None),
+            ("pairings", _("结对共建"), "meetings:pairing_list", "link-45deg", 53, view),
+        ):
+            navigation.register(navigation.NavItem(key, label, url_name, icon, order, codename))

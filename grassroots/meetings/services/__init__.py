@@ -7,6 +7,8 @@ from .meetings import (
     meeting_cancel,
     meeting_create,
     meeting_mark_held,
+    meeting_rsvp,
+    meeting_send_notice,
     meeting_update,
 )
 
@@ -16,5 +18,7 @@ __all__ = [
     "meeting_cancel",
     "meeting_create",
     "meeting_mark_held",
+    "meeting_rsvp",
+    "meeting_send_notice",
     "meeting_update",
 ]

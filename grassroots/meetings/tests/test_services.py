@@ -82,7 +82,7 @@ def test_a_cancelled_meeting_cannot_be_changed(county, secretary, kind):
     meeting = services.meeting_create(
         organization=county.branch1, kind=kind, actor=secretary, **fields()
     )
-    services.meeting_cancel(meeting=meeting, actor=secretary)
+    services.meeting_cancel(meeting=meeting, actor=secretary, reason="改期召开")
     with pytest.raises(ValidationError):
         services.meeting_update(meeting=meeting, actor=secretary, title="改名")
     with pytest.raises(ValidationError):
