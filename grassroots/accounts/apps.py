@@ -33,6 +33,7 @@ class AccountsConfig(AppConfig):
                 "shield-lock",
                 80,
                 "accounts.manage_grants",
+                group="admin",
             )
         )
         person_panels.register(Panel("accounts.account", 50, views.person_account_panel))

@@ -19,8 +19,20 @@ class CoreConfig(AppConfig):
             },
         )
         audit.register(models.CalendarDay, exclude=("updated_at",))
+        for group in (
+            navigation.NavGroup("study", _("学习培训"), "mortarboard", 40),
+            navigation.NavGroup("life", _("组织生活"), "people", 60),
+            navigation.NavGroup("admin", _("系统管理"), "gear", 80),
+        ):
+            navigation.register_group(group)
         navigation.register(
             navigation.NavItem(
-                "calendar", _("节假日"), "core:calendar", "calendar3", 90, "core.manage_calendar"
+                "calendar",
+                _("节假日"),
+                "core:calendar",
+                "calendar3",
+                90,
+                "core.manage_calendar",
+                group="admin",
             )
         )

@@ -2,8 +2,9 @@
 
 from django.conf import settings
 
-from .navigation import menu_for
+from .navigation import grouped, menu_for
 
 
 def navigation(request):
-    return {"site_name": settings.SITE_NAME, "nav_items": menu_for(request)}
+    items = menu_for(request)
+    return {"site_name": settings.SITE_NAME, "nav_items": items, "nav_menu": grouped(items)}

@@ -50,15 +50,21 @@ class MeetingsConfig(AppConfig):
         ):
             audit.register(model)
         self._ready_navigation()
+        from . import demo
+
+        demo.register()
 
     def _ready_navigation(self) -> None:
         from grassroots.core import navigation
 
         view = "meetings.view_meeting"
         for key, label, url_name, icon, order, codename in (
-            ("meetings", _("组织生活"), "meetings:meeting_list", "people", 50, None),
-            ("compliance", _("合规"), "meetings:compliance", "clipboard-check", 51, view),
-            ("activities", _("活动"), "meetings:activity_list", "flag", 52, None),
-            ("pairings", _("结对共建"), "meetings:pairing_list", "link-45deg", 53, view),
+            ("meetings", _("会议"), "meetings:meeting_list", "calendar-event", 60, None),
+            ("compliance", _("组织生活合规"), "meetings:compliance", "clipboard-check", 61, view),
+            ("activities", _("活动"), "meetings:activity_list", "flag", 62, None),
+            ("volunteer", _("志愿服务时长"), "meetings:volunteer_mine", "heart", 63, None),
+            ("pairings", _("结对共建"), "meetings:pairing_list", "link-45deg", 64, view),
         ):
-            navigation.register(navigation.NavItem(key, label, url_name, icon, order, codename))
+            navigation.register(
+                navigation.NavItem(key, label, url_name, icon, order, codename, group="life")
+            )

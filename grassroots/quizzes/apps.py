@@ -42,7 +42,9 @@ class QuizzesConfig(AppConfig):
         audit.register(models.QuizInvitee)
         audit.register(models.Contest)
         navigation.register(
-            navigation.NavItem("quizzes", _("知识测试"), "quizzes:my", "patch-question", 50)
+            navigation.NavItem(
+                "quizzes", _("知识测试"), "quizzes:my", "patch-question", 50, group="study"
+            )
         )
         navigation.register(
             navigation.NavItem(
@@ -52,6 +54,7 @@ class QuizzesConfig(AppConfig):
                 "clipboard-check",
                 51,
                 "quizzes.view_results",
+                group="study",
             )
         )
         panels.register()

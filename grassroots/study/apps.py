@@ -55,13 +55,20 @@ class StudyConfig(AppConfig):
 
         navigation.register(
             navigation.NavItem(
-                "study_sessions", _("学习活动"), "study:sessions", "journal-bookmark", 40
+                "study_sessions",
+                _("学习活动"),
+                "study:sessions",
+                "journal-bookmark",
+                40,
+                group="study",
             )
         )
         # One entry for everybody: the ledger for those who may view one, 我的学时 for the rest
         # (the ledger page sends a member there).
         navigation.register(
-            navigation.NavItem("study_hours", _("学时"), "study:ledger", "hourglass-split", 41)
+            navigation.NavItem(
+                "study_hours", _("学时"), "study:ledger", "hourglass-split", 41, group="study"
+            )
         )
         person_panels.register(Panel("study.hours", 40, hours_views.person_panel))
         home_counters.register(Counter("study.my_hours", 40, hours_views.counter_my_hours))
@@ -98,11 +105,18 @@ class StudyConfig(AppConfig):
         from .views import reflections as reflection_views
 
         navigation.register(
-            navigation.NavItem("study.library", _("学习资料"), "study:material_list", "book", 43)
+            navigation.NavItem(
+                "study.library", _("学习资料"), "study:material_list", "book", 43, group="study"
+            )
         )
         navigation.register(
             navigation.NavItem(
-                "study.reflections", _("心得体会"), "study:my_reflections", "pencil-square", 44
+                "study.reflections",
+                _("心得体会"),
+                "study:my_reflections",
+                "pencil-square",
+                44,
+                group="study",
             )
         )
         person_panels.register(Panel("study.reflections", 45, reflection_views.person_panel))
