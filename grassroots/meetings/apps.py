@@ -10,7 +10,12 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from grassroots.core import audit, permissions
 
-        from . import activity_reminders, models, reminders  # noqa: F401  (daily jobs)
+        from . import (  # noqa: F401  (the modules of daily jobs register them)
+            activity_reminders,
+            compliance_reminders,
+            models,
+            reminders,
+        )
 
         permissions.register(
             "meetings",

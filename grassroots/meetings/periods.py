@@ -7,8 +7,9 @@ date ranges [start, end), turned into aware datetimes at local midnight for quer
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +45,24 @@ class PeriodRange:
     def contains(self, moment: datetime) -> bool:
         return self.start <= timezone.localdate(moment) < self.end
 
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
+    def key(self) -> str:
+        """How the period is named in a URL: 2026-11, 2026-Q4, 2026 (see period_from_key)."""
+        if self.period == Period.MONTH:
+            return f"{self.start.year}-{self.start.month:02d}"
+        if self.period == Period.QUARTER:
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        return str(self.start.year)
+
+    def shifted(self, step: int) -> PeriodRange:
+        """The period `step` periods later (earlier when negative)."""
+        months = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}[self.period]
+        return period_of(_next_month(self.start.year, self.start.month, step * months), self.period)
+
 
 def _next_month(year: int, month: int, step: int = 1) -> date:
     index = year * 12 + (month - 1) + step
@@ -76,3 +95,22 @@ def periods_within(outer: PeriodRange, period: str) -> list[PeriodRange]:
         found.append(current)
         day = current.end
     return found
+
+
+_KEY_RE = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|Q([1-4])))?$")
+
+
+def period_from_key(period: str, key: str | None, default: date) -> PeriodRange:
+    """The period named by `key` (2026-11, 2026-Q4, 2026; a key of another kind of period
+    gives the period of that kind holding its first day), or the one holding `default` when
+    the key is missing or makes no sense."""
+    if period not in Period.values:
+        period = Period.MONTH
+    match = _KEY_RE.match((key or "").strip())
+    if match:
+        year, month, quarter = match.groups()
+        year = int(year)
+        month = int(month) if month else (int(quarter) - 1) * 3 + 1 if quarter else 1
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return period_of(date(year, month, 1), period)
+    return period_of(default, period)

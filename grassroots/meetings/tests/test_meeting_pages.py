@@ -273,6 +273,27 @@ def test_the_people_picker_searches_and_keeps_those_chosen(client, county, make_
     assert f'value="{found.pk}" id="invited-{found.pk}">' in html
 
 
+def test_the_picker_leaves_out_the_chosen_organizations_own_people(client, county, admin, kind):
+    own = PersonFactory(primary_org=county.branch1, name="钱本支")
+    other = PersonFactory(primary_org=county.branch2, name="孙列席")
+    client.force_login(admin)
+
+    def offered(organization):
+        response = client.get(
+            CREATE,
+            {"organization": organization.pk},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="people-options",
+        )
+        return response.content.decode()
+
+    html = offered(county.branch1)  # branch1's people are expected anyway
+    assert "钱本支" not in html and "孙列席" in html
+    html = offered(county.branch2)
+    assert "钱本支" in html and "孙列席" not in html
+    assert own.pk and other.pk
+
+
 def test_editing_changes_the_invited_people(client, county, make_user, admin, kind):
     meeting = schedule(county.branch1, admin)
     guest = PersonFactory(primary_org=county.town)

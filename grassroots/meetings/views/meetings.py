@@ -167,6 +167,19 @@ def _meeting_form(request, instance=None) -> MeetingForm:
     )
 
 
+def _picker_organization(request, form: MeetingForm):
+    """The meeting's organization, whose own people are expected anyway and so not offered:
+    the saved one, else the one chosen on the form (sent along by the picker's requests)."""
+    if form.instance.pk:
+        return form.instance.organization
+    field = form.fields.get("organization")
+    raw = request.GET.get("organization") if request.method == "GET" else None
+    raw = raw or form.data.get("organization") or form.initial.get("organization")
+    if field is None or not str(raw or "").isdigit():
+        return None
+    return field.queryset.filter(pk=int(raw)).first()
+
+
 def _picker_context(request, form: MeetingForm) -> dict:
     """The invited people picker: those chosen, then the first people in view (or those a
     search finds)."""
@@ -175,13 +188,12 @@ def _picker_context(request, form: MeetingForm) -> dict:
         chosen = {int(v) for v in request.GET.getlist("invited") if v.isdigit()}
     else:
         chosen = form.chosen_invited()
-    meeting = form.instance if form.instance.pk else None
     picked, others = selectors.people_options(
         request.user,
         query=query,
         chosen=chosen,
         limit=PEOPLE_SHOWN,
-        organization=meeting.organization if meeting else None,
+        organization=_picker_organization(request, form),
     )
     return {
         "picked": picked,
