@@ -524,12 +524,15 @@ def credit_many(
     few statements per thousand whatever their number. The caller holds the sources' rows
     locked (they have just changed state in its transaction), so nothing else credits them
     meanwhile; a source already credited is skipped, as in `credit()`. A person appears once.
-    Returns how many were credited."""
+    Returns how many were credited.
+
+    The StudyYear rows are created and then locked in person id order, all of them before any
+    is moved: two of these at once (two sessions of the same people) never take them crosswise."""
     if hours is None or hours <= 0:
         return 0
-    credited = 0
     column = KIND_COLUMN[kind]
-    targets = current_targets()
+    person_sources = sorted(person_sources)
+    fresh: list[tuple[int, int]] = []
     for start in range(0, len(person_sources), _BULK):
         chunk = person_sources[start : start + _BULK]
         done = set(
@@ -537,33 +540,38 @@ def credit_many(
                 source=source, source_id__in=[s for _p, s in chunk]
             ).values_list("source_id", flat=True)
         )
-        fresh = [(p, s) for p, s in chunk if s not in done]
-        if not fresh:
-            continue
+        new = [(p, s) for p, s in chunk if s not in done]
         HoursCredit.objects.bulk_create(
             [
                 HoursCredit(
                     person_id=p, year=year, kind=kind, hours=hours, source=source, source_id=s
                 )
-                for p, s in fresh
+                for p, s in new
             ]
         )
-        people = [p for p, _s in fresh]
+        fresh += new
+    if not fresh:
+        return 0
+    people = sorted({p for p, _s in fresh})
+    targets = current_targets()
+    for start in range(0, len(people), _BULK):
+        chunk = people[start : start + _BULK]
         have = set(
-            StudyYear.objects.filter(person_id__in=people, year=year).values_list(
+            StudyYear.objects.filter(person_id__in=chunk, year=year).values_list(
                 "person_id", flat=True
             )
         )
         _insert_years(
             [
                 StudyYear(person_id=p, year=year, target=person_target(p, targets))
-                for p in set(people) - have
+                for p in chunk
+                if p not in have
             ]
         )
-        StudyYear.objects.filter(person_id__in=people, year=year).update(
-            **{column: F(column) + hours, "total": F("total") + hours}
-        )
-        credited += len(fresh)
-    if credited:
-        LEDGER.changed()
-    return credited
+    for start in range(0, len(people), _BULK):
+        chunk = people[start : start + _BULK]
+        rows = StudyYear.objects.filter(person_id__in=chunk, year=year)
+        list(rows.select_for_update().order_by("person_id").values_list("pk", flat=True))
+        rows.update(**{column: F(column) + hours, "total": F("total") + hours})
+    LEDGER.changed()
+    return len(fresh)

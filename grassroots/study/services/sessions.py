@@ -4,6 +4,12 @@ Attendance is where hours start: signing in (by QR code or by the organizer's ha
 attendance to present with a conditional UPDATE, so two scans at the same instant count once,
 and credits the session's hours in the same transaction; a correction away from present takes
 them back. Make-up study earns the missed session's hours once the secretary approves it.
+
+Lock order (PostgreSQL, several writers at once): every write that touches more than one
+attendance row, or an attendance row and its session's counters, locks the session row first,
+then attendance rows in id order, then a make-up, then the ledger (HoursCredit, StudyYear in
+person id order, see services/hours). A QR scan, a hand mark and 'everyone present' of the same
+session thus wait for each other instead of deadlocking.
 """
 
 from __future__ import annotations
@@ -351,38 +357,38 @@ def session_create(
     return session
 
 
-def _locked_session(session: StudySession) -> StudySession:
+def _locked_session(session: StudySession | int) -> StudySession:
+    """The session row locked, first of the locks an attendance write takes (of=self: not the
+    organization's row, which every session of the organization shares)."""
+    pk = session if isinstance(session, int) else session.pk
     return (
-        StudySession.objects.select_for_update().select_related("organization").get(pk=session.pk)
+        StudySession.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=pk)
     )
 
 
 def _recredit(session: StudySession) -> None:
     """The session's hours, kind or year changed: move what was credited for it."""
     year = local_year(session.starts_at)
-    present = Attendance.objects.filter(session=session, status=AttendanceStatus.PRESENT)
-    for attendance_id, person_id in present.values_list("pk", "person_id"):
-        uncredit(source=HoursCredit.Source.ATTENDANCE, source_id=attendance_id)
-        credit(
-            person_id=person_id,
-            year=year,
-            kind=session.kind,
-            hours=session.hours,
-            source=HoursCredit.Source.ATTENDANCE,
-            source_id=attendance_id,
-        )
+    present = Attendance.objects.filter(
+        session=session, status=AttendanceStatus.PRESENT
+    ).values_list("person_id", "pk")
     approved = MakeUp.objects.filter(
         attendance__session=session, status=ReviewStatus.APPROVED
-    ).values_list("pk", "attendance__person_id")
-    for makeup_id, person_id in approved:
-        uncredit(source=HoursCredit.Source.MAKEUP, source_id=makeup_id)
+    ).values_list("attendance__person_id", "pk")
+    moves = [(person_id, HoursCredit.Source.ATTENDANCE, pk) for person_id, pk in present]
+    moves += [(person_id, HoursCredit.Source.MAKEUP, pk) for person_id, pk in approved]
+    # The ledger rows in person id order, as everywhere (see the module docstring).
+    for person_id, source, source_id in sorted(moves):
+        uncredit(source=source, source_id=source_id)
         credit(
             person_id=person_id,
             year=year,
             kind=session.kind,
             hours=session.hours,
-            source=HoursCredit.Source.MAKEUP,
-            source_id=makeup_id,
+            source=source,
+            source_id=source_id,
         )
 
 
@@ -509,10 +515,15 @@ def _checkin_refusal(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 
-def _own_attendance(session: StudySession, actor) -> tuple[StudySession, Attendance]:
+def _own_attendance(
+    session: StudySession, actor, *, lock_session: bool = False
+) -> tuple[StudySession, Attendance]:
     if not getattr(actor, "person_id", None):
         raise _checkin_refusal(_("您的账号未关联人员信息，无法签到。请联系管理员。"), "no_person")
-    session = StudySession.objects.get(pk=session.pk)
+    if lock_session:
+        session = _locked_session(session)
+    else:
+        session = StudySession.objects.get(pk=session.pk)
     if session.status == SessionStatus.CANCELLED:
         raise _checkin_refusal(_("本次学习活动已取消，无需签到。"), "cancelled")
     attendance = Attendance.objects.filter(session=session, person_id=actor.person_id).first()
@@ -545,7 +556,9 @@ def attendance_sign_in(
     """Sign the actor in, once. The move to present is one conditional UPDATE: of two scans
     at the same instant, one changes the row and credits the hours, the other changes nothing."""
     now = now or timezone.now()
-    session, attendance = _own_attendance(session, actor)
+    # The session row first (it moves the session's counter): a scan during 'everyone present'
+    # or a hand mark waits for it instead of holding its attendance row against it.
+    session, attendance = _own_attendance(session, actor, lock_session=True)
     if now < session.starts_at - SIGN_IN_OPENS_BEFORE:
         raise _checkin_refusal(
             _("签到尚未开始：活动开始前 %(m)d 分钟起可以签到（%(time)s 起）。")
@@ -616,12 +629,14 @@ def attendance_mark(*, attendance: Attendance, status: str, actor, reason: str =
     """The organizer records attendance by hand: present (credits the hours), leave with a
     reason, or absent; a correction away from present takes the hours back."""
     _require(actor, "study.manage_session", attendance)
+    # The session row first, then the attendance row (see the module docstring).
+    session = _locked_session(attendance.session_id)
     attendance = (
-        Attendance.objects.select_for_update()
-        .select_related("session", "person")
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("person")
         .get(pk=attendance.pk)
     )
-    session = attendance.session
+    attendance.session = session
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("该学习活动已取消，不能登记出勤。"))
     if status not in MARKABLE:
@@ -739,12 +754,13 @@ def makeup_submit(
     """A member who missed a session (absent or on leave) submits make-up study with evidence;
     a returned make-up is corrected and submitted again the same way."""
     now = now or timezone.now()
-    attendance = (
-        Attendance.objects.select_for_update().select_related("session").get(pk=attendance.pk)
-    )
+    # The session row, the attendance row, then the make-up (see the module docstring): a
+    # submission during 'everyone present' or a review waits instead of deadlocking.
+    session = _locked_session(attendance.session_id)
+    attendance = Attendance.objects.select_for_update(of=("self",)).get(pk=attendance.pk)
+    attendance.session = session
     if not actor.person_id or attendance.person_id != actor.person_id:
         raise PermissionDenied(_("只能为本人的缺勤提交补学。"))
-    session = attendance.session
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("该学习活动已取消，无需补学。"))
     if now < session.ends_at:
@@ -790,8 +806,10 @@ def makeup_submit(
 
 def _review_makeup(makeup: MakeUp, to: str, comment: str, actor) -> MakeUp:
     _require(actor, "study.review_study", makeup, _("您没有权限审核该补学。"))
+    # The attendance row before the make-up, as when it is submitted (see the module docstring).
+    list(Attendance.objects.select_for_update().filter(pk=makeup.attendance_id).values("pk"))
     makeup = (
-        MakeUp.objects.select_for_update()
+        MakeUp.objects.select_for_update(of=("self",))
         .select_related("attendance__session", "attendance__person")
         .get(pk=makeup.pk)
     )
@@ -826,7 +844,7 @@ def _notify_makeup_owner(makeup: MakeUp, title: str) -> None:
 def makeup_approve(*, makeup: MakeUp, actor, comment: str = "") -> MakeUp:
     """Approve a make-up: the missed session's hours are credited, once."""
     makeup = _review_makeup(makeup, ReviewStatus.APPROVED, comment, actor)
-    attendance = Attendance.objects.select_for_update().get(pk=makeup.attendance_id)
+    attendance = Attendance.objects.get(pk=makeup.attendance_id)  # locked by _review_makeup
     if attendance.status == AttendanceStatus.PRESENT:
         raise ValidationError(_("该人员已登记出席，学时已计入，不能再通过补学。"))
     session = makeup.attendance.session
@@ -879,7 +897,7 @@ def attendance_mark_all_present(
         session=session,
         status=AttendanceStatus.EXPECTED,
     )
-    rows = list(waiting.select_for_update().values_list("person_id", "pk"))
+    rows = list(waiting.select_for_update().order_by("pk").values_list("person_id", "pk"))
     if not rows:
         return 0
     # The rows are locked (a scan arriving meanwhile waits, then finds its row present): the
