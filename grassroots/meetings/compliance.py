@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -68,14 +69,81 @@ class RuleCheck:
         return PeriodRange("quarter" if len(self.periods) == 3 else "year", first.start, last.end)
 
 
-@dataclass
+# What one rule asks of an organization within a view: the rule, and per period of it within
+# the view (period, bucket of held counts, whether the period is over).
+Step = tuple["ComplianceRule", list[tuple[PeriodRange, "Bucket", bool]]]
+
+
 class OrgCompliance:
-    organization: object
-    checks: list[RuleCheck]
+    """The compliance of one organization. Its statuses are worked out from plain counts;
+    the RuleCheck objects that a page or an export shows are built only when asked for, so a
+    county of thousands of organizations is summarized without building them."""
+
+    __slots__ = (
+        "organization",
+        "indent",
+        "cells",
+        "_steps",
+        "_quick",
+        "_held",
+        "_checks",
+        "_statuses",
+    )
+
+    def __init__(self, organization, steps: list[Step], held: dict, quick: list) -> None:
+        self.organization = organization
+        self._steps = steps
+        self._quick = quick  # per rule: (rule, at least, buckets over, buckets not over)
+        self._held = held
+        self._checks: list[RuleCheck] | None = None
+        self._statuses: list[tuple[ComplianceRule, str]] | None = None
+        self.indent = 0
+        self.cells: list = []
+
+    @property
+    def has_rules(self) -> bool:
+        return bool(self._steps)
+
+    @property
+    def checks(self) -> list[RuleCheck]:
+        if self._checks is None:
+            held = self._held
+            self._checks = []
+            for rule, periods in self._steps:
+                check = RuleCheck(rule)
+                minimum = rule.min_count
+                check.periods = [
+                    (
+                        period,
+                        n := held.get(bucket, 0),
+                        HELD if n >= minimum else MISSING if over else PENDING,
+                    )
+                    for period, bucket, over in periods
+                ]
+                self._checks.append(check)
+        return self._checks
+
+    def rule_statuses(self) -> list[tuple[ComplianceRule, str]]:
+        """(rule, status) for each rule, from the counts alone."""
+        if self._statuses is None:
+            held = self._held
+            statuses = []
+            for rule, minimum, over, not_over in self._quick:
+                if not held:
+                    status = MISSING if over else PENDING
+                elif any(held.get(b, 0) < minimum for b in over):
+                    status = MISSING
+                elif any(held.get(b, 0) < minimum for b in not_over):
+                    status = PENDING
+                else:
+                    status = HELD
+                statuses.append((rule, status))
+            self._statuses = statuses
+        return self._statuses
 
     @property
     def status(self) -> str:
-        statuses = {c.status for c in self.checks}
+        statuses = {status for _rule, status in self.rule_statuses()}
         return MISSING if MISSING in statuses else PENDING if PENDING in statuses else HELD
 
     def check_for(self, rule) -> RuleCheck | None:
@@ -107,43 +175,66 @@ Bucket = tuple[int, date, date]  # (meeting kind id, first day, the day after th
 def held_counts(organizations: Q, buckets: set[Bucket]) -> dict[int, dict[Bucket, int]]:
     """{organization id: {bucket: held meetings of the bucket's kind in its period}}.
 
-    One query over the meetings of the organizations `organizations` selects (a Q on Meeting),
-    grouped by organization, with one conditional count per bucket: a row per organization
-    whatever the number of meetings, and the period bounds are local midnights worked out
-    here, so the database converts no time zone per row."""
-    if not buckets:
-        return {}
-    ordered = sorted(buckets)
-    spans = {b: PeriodRange("month", b[1], b[2]) for b in ordered}
-    whole = PeriodRange("month", min(b[1] for b in ordered), max(b[2] for b in ordered))
+    Grouped by organization, with one conditional count per bucket: a row per organization
+    whatever the number of meetings. The period bounds are local midnights worked out here, so
+    the database converts no time zone per row. Kinds are read over the time their buckets
+    cover, one query per such time: in a quarter view the monthly and quarterly kinds over the
+    quarter, the yearly kinds (few meetings) over their year. The counts are read with a plain
+    cursor: thousands of rows of integers need none of the ORM's conversions."""
+    spans: dict[tuple[date, date], set[int]] = defaultdict(set)
+    by_kind: dict[int, list[Bucket]] = defaultdict(list)
+    for bucket in buckets:
+        by_kind[bucket[0]].append(bucket)
+    for kind_id, kind_buckets in by_kind.items():
+        spans[(min(b[1] for b in kind_buckets), max(b[2] for b in kind_buckets))].add(kind_id)
+    found: dict[int, dict[Bucket, int]] = defaultdict(dict)
+    for (first, last), kind_ids in sorted(spans.items()):
+        ordered = sorted(b for k in kind_ids for b in by_kind[k])
+        _count_into(found, organizations, ordered, PeriodRange("month", first, last))
+    return found
+
+
+def _count_into(found: dict, organizations: Q, ordered: list[Bucket], whole: PeriodRange) -> None:
+    """Count the held meetings of the buckets' kinds in `whole`, month by month, grouped by
+    organization and kind (a dozen conditional counts a row, not one per bucket), then add the
+    months up into the buckets: every period is made of whole months."""
+    months = periods_within(whole, "month")
     counts = {
-        f"n{i}": Count(
-            "id",
-            filter=Q(
-                kind_id=kind_id,
-                starts_at__gte=spans[(kind_id, start, end)].start_at,
-                starts_at__lt=spans[(kind_id, start, end)].end_at,
-            ),
+        f"m{i}": Count(
+            "kind_id",  # not "id": the partial index of held meetings answers alone
+            filter=Q(starts_at__gte=month.start_at, starts_at__lt=month.end_at),
         )
-        for i, (kind_id, start, end) in enumerate(ordered)
+        for i, month in enumerate(months)
     }
-    rows = (
+    # Per kind: each bucket with the positions of its months.
+    position = {month.start: i for i, month in enumerate(months)}
+    sums: dict[int, list[tuple[Bucket, range]]] = defaultdict(list)
+    for bucket in ordered:
+        kind_id, start, end = bucket
+        last = next(i for i, month in enumerate(months) if month.end == end)
+        sums[kind_id].append((bucket, range(position[start], last + 1)))
+    query = (
         Meeting.objects.filter(
             organizations,
-            kind_id__in={b[0] for b in ordered},
+            kind_id__in=list(sums),
             status=MeetingStatus.HELD,
             starts_at__gte=whole.start_at,
             starts_at__lt=whole.end_at,
         )
-        .values("organization_id")
+        .values("organization_id", "kind_id")
         .annotate(**counts)
-        .values_list("organization_id", *counts)
+        .values_list("organization_id", "kind_id", *counts)
         .order_by()
     )
-    found: dict[int, dict[Bucket, int]] = {}
-    for org_id, *numbers in rows:
-        found[org_id] = {bucket: n for bucket, n in zip(ordered, numbers, strict=True) if n}
-    return found
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for org_id, kind_id, *per_month in cursor.fetchall():
+            held = found[org_id]
+            for bucket, span in sums[kind_id]:
+                n = sum(per_month[i] for i in span)
+                if n:
+                    held[bucket] = n
 
 
 def compliance(
@@ -196,25 +287,31 @@ def compliance(
         ]
         for kind_id, rules in rules_by_kind.items()
     }
+    # The same per kind for the statuses alone: the buckets of the periods over (a shortfall
+    # is missing) and of those not over (a shortfall is pending).
+    quick = {
+        kind_id: [
+            (
+                rule,
+                rule.min_count,
+                tuple(bucket for _p, bucket, over in periods if over),
+                tuple(bucket for _p, bucket, over in periods if not over),
+            )
+            for rule, periods in kind_steps
+        ]
+        for kind_id, kind_steps in steps.items()
+    }
     none: dict = {}
-    result = []
-    for org in organizations:
-        held = counts.get(org.pk, none)
-        checks = []
-        for rule, periods in steps.get(org.kind_id, ()):
-            check = RuleCheck(rule)
-            minimum = rule.min_count
-            check.periods = [
-                (
-                    period,
-                    n := held.get(bucket, 0),
-                    HELD if n >= minimum else MISSING if over else PENDING,
-                )
-                for period, bucket, over in periods
-            ]
-            checks.append(check)
-        result.append(OrgCompliance(org, checks))
-    return result
+    no_steps: list = []
+    return [
+        OrgCompliance(
+            org,
+            steps.get(org.kind_id, no_steps),
+            counts.get(org.pk, none),
+            quick.get(org.kind_id, no_steps),
+        )
+        for org in organizations
+    ]
 
 
 @dataclass
@@ -243,7 +340,7 @@ class Summary:
 def rule_columns(rows: list[OrgCompliance]) -> list[ComplianceRule]:
     """The rules that apply to any of the rows, in the rules' order (kind of organization,
     then kind of meeting)."""
-    found = {check.rule.pk: check.rule for row in rows for check in row.checks}
+    found = {rule.pk: rule for row in rows for rule, *_buckets in row._quick}
     return sorted(
         found.values(),
         key=lambda r: (r.org_kind.sort_order, r.org_kind_id, r.meeting_kind.sort_order, r.pk),
@@ -257,10 +354,9 @@ def summarize(rows: list[OrgCompliance], columns: list[ComplianceRule]) -> Summa
         status = row.status
         all_met += status == HELD
         with_missing += status == MISSING
-        for check in row.checks:
-            line = per_rule[check.rule.pk]
+        for rule, check_status in row.rule_statuses():
+            line = per_rule[rule.pk]
             line.checked += 1
-            check_status = check.status
             line.missing += check_status == MISSING
             line.pending += check_status == PENDING
     return Summary(

@@ -49,6 +49,31 @@ def default_organization(request, codename: str = VIEW) -> Organization | None:
     return Organization.objects.filter(path__in=prefixes).order_by("depth", "path").first()
 
 
+class OrgRef:
+    """What the compliance pages show of an organization: read as plain values, since a
+    county has thousands of them and each needs only these."""
+
+    __slots__ = ("pk", "name", "short_name", "code", "path", "depth", "kind_id")
+
+    def __init__(self, pk, name, short_name, code, path, depth, kind_id) -> None:
+        self.pk, self.name, self.short_name, self.code = pk, name, short_name, code
+        self.path, self.depth, self.kind_id = path, depth, kind_id
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __eq__(self, other) -> bool:
+        # The same organization as an OrgRef or a model instance.
+        return isinstance(other, OrgRef | Organization) and other.pk == self.pk
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+
 @dataclass
 class Overview:
     organization: Organization
@@ -65,11 +90,14 @@ def compliance_overview(
     outside). Three queries whatever the size: the organizations, the rules, and the held
     meetings counted per organization, kind and month; the summary is counted from them."""
     organization = access(user, VIEW, Organization.objects.all(), organization.pk)
-    organizations = list(
-        Organization.objects.filter(subtree_q("path", organization.path), status=OrgStatus.ACTIVE)
-        .only("id", "name", "short_name", "code", "path", "depth", "kind_id", "status")
+    organizations = [
+        OrgRef(*values)
+        for values in Organization.objects.filter(
+            subtree_q("path", organization.path), status=OrgStatus.ACTIVE
+        )
+        .values_list(*OrgRef.__slots__)
         .order_by("path")
-    )
+    ]
     rows = [
         row
         for row in compliance(
@@ -79,7 +107,7 @@ def compliance_overview(
             within=organization.path,
             rules_by_kind=active_rules(),
         )
-        if row.checks
+        if row.has_rules
     ]
     for row in rows:
         row.indent = row.organization.depth - organization.depth

@@ -15,7 +15,7 @@ from grassroots.orgs.enums import OrgStatus, PersonStatus
 from grassroots.orgs.models import Organization, Person
 from grassroots.orgs.selectors import search_q
 
-from ..compliance import OrgCompliance, compliance
+from ..compliance import OrgCompliance
 from ..enums import AttendanceStatus, AttendeeRole, MeetingStatus, Rsvp
 from ..models import Meeting, MeetingAttendance, MeetingKind
 from ..periods import PeriodRange
@@ -38,13 +38,9 @@ def compliance_for(
     user, organization: Organization, view: PeriodRange, today=None
 ) -> list[OrgCompliance]:
     """Compliance of the active organizations of a subtree the user may view (404 outside)."""
-    organization = access(user, VIEW, Organization.objects.all(), organization.pk)
-    organizations = list(
-        Organization.objects.filter(
-            subtree_q("path", organization.path), status=OrgStatus.ACTIVE
-        ).order_by("path")
-    )
-    return [row for row in compliance(organizations, view, today) if row.checks]
+    from .compliance import compliance_overview
+
+    return compliance_overview(user, organization, view, today).rows
 
 
 # --- Meetings a user may open, and the list page ----------------------------------------------
