@@ -55,9 +55,30 @@ class MeetingsConfig(AppConfig):
         ):
             audit.register(model)
         self._ready_navigation()
+        self._ready_counts()
         from . import demo
 
         demo.register()
+
+    @staticmethod
+    def _ready_counts() -> None:
+        """Any save or deletion of a meeting may change what compliance counts: the held
+        meetings counted per organization and period are computed again after it."""
+        from django.db.models.signals import post_delete, post_save
+
+        from .compliance import HELD_COUNTS
+
+        def meeting_changed(sender, **kwargs):
+            HELD_COUNTS.changed()
+
+        from . import models
+
+        post_save.connect(
+            meeting_changed, sender=models.Meeting, weak=False, dispatch_uid="meetings.held"
+        )
+        post_delete.connect(
+            meeting_changed, sender=models.Meeting, weak=False, dispatch_uid="meetings.held"
+        )
 
     def _ready_navigation(self) -> None:
         from grassroots.core import navigation

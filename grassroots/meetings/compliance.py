@@ -12,6 +12,7 @@ do not.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,12 +22,17 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from grassroots.core.permissions import subtree_q
+from grassroots.core.versioned import VersionedCache
+from grassroots.orgs.counts import COUNTS
 
 from .enums import MeetingStatus
 from .models import ComplianceRule, Meeting
 from .periods import PeriodRange, period_of, periods_within
 
 HELD, MISSING, PENDING = "held", "missing", "pending"
+# Held meetings counted per organization and period, kept until a meeting or the tree changes
+# (a signal on Meeting moves the version; the tree's own version is orgs.counts.COUNTS).
+HELD_COUNTS = VersionedCache("meetings:held", seconds=600)
 # How short a period is: a rule at least as short as the view is checked in each of its periods.
 SHORTNESS = {"year": 0, "quarter": 1, "month": 2}
 
@@ -70,8 +76,8 @@ class RuleCheck:
 
 
 # What one rule asks of an organization within a view: the rule, and per period of it within
-# the view (period, bucket of held counts, whether the period is over).
-Step = tuple["ComplianceRule", list[tuple[PeriodRange, "Bucket", bool]]]
+# the view (period, position of its bucket of held counts, whether the period is over).
+Step = tuple["ComplianceRule", list[tuple[PeriodRange, int, bool]]]
 
 
 class OrgCompliance:
@@ -94,7 +100,7 @@ class OrgCompliance:
         self.organization = organization
         self._steps = steps
         self._quick = quick  # per rule: (rule, at least, buckets over, buckets not over)
-        self._held = held
+        self._held = held  # held meetings per bucket, by the bucket's position
         self._checks: list[RuleCheck] | None = None
         self._statuses: list[tuple[ComplianceRule, str]] | None = None
         self.indent = 0
@@ -115,10 +121,10 @@ class OrgCompliance:
                 check.periods = [
                     (
                         period,
-                        n := held.get(bucket, 0),
+                        n := held[index],
                         HELD if n >= minimum else MISSING if over else PENDING,
                     )
-                    for period, bucket, over in periods
+                    for period, index, over in periods
                 ]
                 self._checks.append(check)
         return self._checks
@@ -129,11 +135,9 @@ class OrgCompliance:
             held = self._held
             statuses = []
             for rule, minimum, over, not_over in self._quick:
-                if not held:
-                    status = MISSING if over else PENDING
-                elif any(held.get(b, 0) < minimum for b in over):
+                if any(held[i] < minimum for i in over):
                     status = MISSING
-                elif any(held.get(b, 0) < minimum for b in not_over):
+                elif any(held[i] < minimum for i in not_over):
                     status = PENDING
                 else:
                     status = HELD
@@ -163,6 +167,11 @@ def active_rules() -> dict[int, list[ComplianceRule]]:
     return rules_by_kind
 
 
+def hash_buckets(ordered: list[Bucket]) -> str:
+    text = ";".join(f"{k}:{a.isoformat()}:{b.isoformat()}" for k, a, b in ordered)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
 def rule_periods(rule: ComplianceRule, view: PeriodRange) -> list[PeriodRange]:
     if SHORTNESS[rule.period] >= SHORTNESS[view.period]:
         return periods_within(view, rule.period)
@@ -172,32 +181,37 @@ def rule_periods(rule: ComplianceRule, view: PeriodRange) -> list[PeriodRange]:
 Bucket = tuple[int, date, date]  # (meeting kind id, first day, the day after the last)
 
 
-def held_counts(organizations: Q, buckets: set[Bucket]) -> dict[int, dict[Bucket, int]]:
-    """{organization id: {bucket: held meetings of the bucket's kind in its period}}.
+def held_counts(organizations: Q, ordered: list[Bucket]) -> dict[int, tuple[int, ...]]:
+    """{organization id: held meetings per bucket, in the order of `ordered`}, for the
+    organizations that held any.
 
-    Grouped by organization, with one conditional count per bucket: a row per organization
-    whatever the number of meetings. The period bounds are local midnights worked out here, so
-    the database converts no time zone per row. Kinds are read over the time their buckets
-    cover, one query per such time: in a quarter view the monthly and quarterly kinds over the
-    quarter, the yearly kinds (few meetings) over their year. The counts are read with a plain
-    cursor: thousands of rows of integers need none of the ORM's conversions."""
+    The period bounds are local midnights worked out here, so the database converts no time
+    zone per row. Kinds are read over the time their buckets cover, one query per such time:
+    in a quarter view the monthly and quarterly kinds over the quarter, the yearly kinds (few
+    meetings) over their year."""
     spans: dict[tuple[date, date], set[int]] = defaultdict(set)
     by_kind: dict[int, list[Bucket]] = defaultdict(list)
-    for bucket in buckets:
+    for bucket in ordered:
         by_kind[bucket[0]].append(bucket)
     for kind_id, kind_buckets in by_kind.items():
         spans[(min(b[1] for b in kind_buckets), max(b[2] for b in kind_buckets))].add(kind_id)
-    found: dict[int, dict[Bucket, int]] = defaultdict(dict)
+    position = {bucket: i for i, bucket in enumerate(ordered)}
+    found: dict[int, list[int]] = {}
     for (first, last), kind_ids in sorted(spans.items()):
-        ordered = sorted(b for k in kind_ids for b in by_kind[k])
-        _count_into(found, organizations, ordered, PeriodRange("month", first, last))
-    return found
+        buckets = [b for k in sorted(kind_ids) for b in by_kind[k]]
+        whole = PeriodRange("month", first, last)
+        for org_id, bucket, n in _count(organizations, buckets, whole):
+            if org_id not in found:
+                found[org_id] = [0] * len(ordered)
+            found[org_id][position[bucket]] = n
+    return {org_id: tuple(numbers) for org_id, numbers in found.items()}
 
 
-def _count_into(found: dict, organizations: Q, ordered: list[Bucket], whole: PeriodRange) -> None:
-    """Count the held meetings of the buckets' kinds in `whole`, month by month, grouped by
-    organization and kind (a dozen conditional counts a row, not one per bucket), then add the
-    months up into the buckets: every period is made of whole months."""
+def _count(organizations: Q, buckets: list[Bucket], whole: PeriodRange):
+    """(organization id, bucket, held meetings) of the buckets' kinds in `whole`: counted
+    month by month, grouped by organization and kind (a dozen conditional counts a row, not one
+    per bucket), on a plain cursor (thousands of rows of integers need none of the ORM's
+    conversions), then added up into the buckets: every period is made of whole months."""
     months = periods_within(whole, "month")
     counts = {
         f"m{i}": Count(
@@ -206,13 +220,12 @@ def _count_into(found: dict, organizations: Q, ordered: list[Bucket], whole: Per
         )
         for i, month in enumerate(months)
     }
-    # Per kind: each bucket with the positions of its months.
-    position = {month.start: i for i, month in enumerate(months)}
+    first_month = {month.start: i for i, month in enumerate(months)}
+    last_month = {month.end: i for i, month in enumerate(months)}
     sums: dict[int, list[tuple[Bucket, range]]] = defaultdict(list)
-    for bucket in ordered:
+    for bucket in buckets:
         kind_id, start, end = bucket
-        last = next(i for i, month in enumerate(months) if month.end == end)
-        sums[kind_id].append((bucket, range(position[start], last + 1)))
+        sums[kind_id].append((bucket, range(first_month[start], last_month[end] + 1)))
     query = (
         Meeting.objects.filter(
             organizations,
@@ -230,11 +243,10 @@ def _count_into(found: dict, organizations: Q, ordered: list[Bucket], whole: Per
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for org_id, kind_id, *per_month in cursor.fetchall():
-            held = found[org_id]
             for bucket, span in sums[kind_id]:
                 n = sum(per_month[i] for i in span)
                 if n:
-                    held[bucket] = n
+                    yield org_id, bucket, n
 
 
 def compliance(
@@ -257,33 +269,34 @@ def compliance(
         rule.pk: rule_periods(rule, view) for rules in rules_by_kind.values() for rule in rules
     }
     used = {rule.pk: rule for o in checked for rule in rules_by_kind[o.kind_id]}
+    ordered = sorted(
+        {(rule.meeting_kind_id, p.start, p.end) for rule in used.values() for p in plans[rule.pk]}
+    )
+    position = {bucket: i for i, bucket in enumerate(ordered)}
     counts: dict = {}
-    if used:
-        where = (
-            subtree_q("organization__path", within)
-            if within is not None
-            else Q(organization__in=[o.pk for o in checked])
-        )
-        counts = held_counts(
-            where,
-            {
-                (rule.meeting_kind_id, p.start, p.end)
-                for rule in used.values()
-                for p in plans[rule.pk]
-            },
-        )
-    # (rule, [(period, bucket, over)]) per organization kind, so that the loop below does
-    # only lookups: thousands of organizations times a dozen periods.
+    if ordered:
+        if within is not None:
+            # A whole subtree: counted once between two changes of its meetings or tree.
+            counts = HELD_COUNTS.cached(
+                f"{within}|{hash_buckets(ordered)}",
+                lambda: held_counts(subtree_q("organization__path", within), ordered),
+                depends_on=(COUNTS,),
+            )
+        else:
+            counts = held_counts(Q(organization__in=[o.pk for o in checked]), ordered)
+    # (rule, [(period, bucket position, over)]) per organization kind, so that the loop below
+    # does only lookups: thousands of organizations times a dozen periods.
     steps = {
         kind_id: [
             (
                 rule,
                 [
-                    (p, (rule.meeting_kind_id, p.start, p.end), p.end <= today)
+                    (p, position[(rule.meeting_kind_id, p.start, p.end)], p.end <= today)
                     for p in plans[rule.pk]
                 ],
             )
             for rule in rules
+            if rule.pk in used
         ]
         for kind_id, rules in rules_by_kind.items()
     }
@@ -301,7 +314,7 @@ def compliance(
         ]
         for kind_id, kind_steps in steps.items()
     }
-    none: dict = {}
+    none = (0,) * len(ordered)
     no_steps: list = []
     return [
         OrgCompliance(

@@ -26,7 +26,7 @@ from grassroots.core.registry import DemoContext, DemoStep, demo_steps
 from grassroots.orgs.enums import PersonStatus
 from grassroots.orgs.models import Organization, Person
 
-from .compliance import active_rules
+from .compliance import HELD_COUNTS, active_rules
 from .enums import (
     ActivityKind,
     AttendanceStatus,
@@ -468,6 +468,7 @@ def _bulk_history(items: list[Planned], context: DemoContext, now: datetime) -> 
         meetings.append(meeting)
         extras.append((item, texts, rows, leaves))
     Meeting.objects.bulk_create(meetings, batch_size=500)
+    HELD_COUNTS.changed()  # bulk writes send no signal
 
     attendance: list[MeetingAttendance] = []
     minutes: list[Minutes] = []

@@ -103,6 +103,8 @@ class Meeting(TimeStampedModel):
         ordering = ["-starts_at", "-id"]
         indexes = [
             models.Index(fields=["organization", "-starts_at"], name="meeting_org_recent"),
+            # The newest meetings of a wide subtree: read in order, filtered by organization.
+            models.Index(fields=["-starts_at", "-id"], name="meeting_recent"),
             models.Index(
                 fields=["kind", "starts_at", "organization"],
                 condition=Q(status="held"),
