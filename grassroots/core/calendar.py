@@ -9,10 +9,11 @@ settings page can warn; no caller ever gets an error for a date.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 import chinese_calendar
+from django.utils import timezone
 
 from .models import CalendarDay
 
@@ -93,3 +94,18 @@ def year_source(year: int) -> Source:
     if CalendarDay.objects.filter(date__year=year).exists():
         return Source.TABLE
     return Source.WEEKENDS
+
+
+def before_next_working_day(today: date) -> tuple[datetime, datetime]:
+    """What a day-before reminder run on `today` covers: from the start of the day (from now,
+    when run for today: what began earlier needs no reminder) to the end of the next working
+    day, so a Friday's run covers the weekend and the Monday."""
+
+    def midnight(day: date) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time.min))
+
+    start = midnight(today)
+    if today == timezone.localdate():
+        start = max(start, timezone.now())
+    end = midnight(next_working_day(today, include_today=False) + timedelta(days=1))
+    return start, end

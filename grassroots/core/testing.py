@@ -1,4 +1,8 @@
-"""Test helpers: an organization tree, users with built-in roles on it, and fixtures."""
+"""Test helpers: an organization tree, users with built-in roles on it, fixtures, and calls
+run at the same instant in threads (for the concurrency tests on PostgreSQL)."""
+
+import functools
+import threading
 
 import pytest
 
@@ -62,3 +66,36 @@ def english_client(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     yield client
     translation.deactivate()
+
+
+def at_once(*calls, timeout: float = 60) -> list:
+    """Run each call in its own thread, all released at the same moment by a barrier: their
+    results, or the exceptions they raised, in the order of `calls`. Each thread closes its
+    database connections when done. Fails if a thread is still running after `timeout`
+    seconds (a deadlock or a lock never released)."""
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = calls[index]()
+        except Exception as exc:  # noqa: BLE001  (reported to the test)
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not [t for t in threads if t.is_alive()], "a thread is still waiting for a lock"
+    return results
+
+
+def together(count: int, work) -> list:
+    """`work(index)` for index 0 to count - 1, all at the same moment (see at_once)."""
+    return at_once(*(functools.partial(work, index) for index in range(count)))

@@ -28,6 +28,52 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def querystring_base(request: HttpRequest) -> str:
+    """The list's query string without its page, ready for "?{{ base }}page=N" links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return (query.urlencode() + "&") if query else ""
+
+
+def simple_form_page(
+    request: HttpRequest,
+    form,
+    *,
+    act,
+    done: str,
+    back: str,
+    title: str,
+    subject: str,
+    crumbs: list,
+    danger: bool = False,
+    form_testid: str = "",
+) -> HttpResponse:
+    """A page of one short form about one record (a reason to cancel, a leave, a report):
+    `act(cleaned_data)` calls the service; its refusal stays on the form, success says `done`
+    and goes `back` to the record's page (also the page's way back)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return render(
+        request,
+        "includes/simple_form.html",
+        {
+            "form": form,
+            "form_testid": form_testid,
+            "title": title,
+            "subject": subject,
+            "danger": danger,
+            "back": back,
+            "crumbs": crumbs,
+        },
+    )
+
+
 def render_list(request: HttpRequest, page: str, partial: str, target: str, context: dict):
     """A list page, or only its table when htmx asks to refresh the element `target`."""
     htmx = getattr(request, "htmx", None)

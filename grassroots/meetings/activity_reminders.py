@@ -8,7 +8,7 @@ waiting list are not, since they have no place yet.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
@@ -24,18 +24,11 @@ from .models import Activity, ActivitySignup
 JOB_KEY = "meetings.activities_soon"
 
 
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 @reminders.register(JOB_KEY)
 def remind_activities_soon(today: date) -> int:
     from grassroots.accounts.models import User
 
-    start = _midnight(today)
-    if today == timezone.localdate():
-        start = max(start, timezone.now())
-    end = _midnight(calendar.next_working_day(today, include_today=False) + timedelta(days=1))
+    start, end = calendar.before_next_working_day(today)
     activities = Activity.objects.filter(
         status=ActivityStatus.OPEN, starts_at__gte=start, starts_at__lt=end
     ).order_by("starts_at", "pk")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.selectors import holders_by_path, nearest_holders
@@ -100,7 +101,7 @@ def remind_compliance_due(today: date) -> int:
             body = _(
                 "距 %(date)s 还有 %(n)d 个工作日，以下组织生活尚未达到要求，请及时安排召开：\n%(lines)s"
             ) % {
-                "date": _("%(m)d月%(d)d日") % {"m": last_day.month, "d": last_day.day},
+                "date": date_format(last_day, "DATE_FORMAT"),
                 "n": working_days_left(today, end),
                 "lines": "\n".join(lines),
             }

@@ -3,14 +3,12 @@ page uses the same words)."""
 
 from __future__ import annotations
 
-import tempfile
-
 from django.utils.translation import gettext as _
+
+from grassroots.core.workbooks import append_header
 
 from .compliance import HELD, MISSING, PENDING, RuleCheck
 from .enums import Period
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def rule_heading(rule) -> str:
@@ -58,8 +56,8 @@ def overall_text(status: str) -> str:
 
 
 def write_overview(overview, rows):
-    """A temporary file holding the workbook: one row per organization, one column per rule.
-    Written row by row (write-only workbook), so a county of thousands stays small in memory."""
+    """The workbook: one row per organization, one column per rule. Written row by row
+    (write-only workbook), so a county of thousands stays small in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
@@ -67,7 +65,6 @@ def write_overview(overview, rows):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(overview.view.label[:31])
     sheet.freeze_panes = "B3"
-    bold = Font(bold=True)
     fills = {
         MISSING: PatternFill("solid", fgColor="F8D7DA"),
         PENDING: PatternFill("solid", fgColor="FFF3CD"),
@@ -85,12 +82,7 @@ def write_overview(overview, rows):
         *[rule_heading(rule) for rule in overview.columns],
         _("总体"),
     ]
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=str(text))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    append_header(sheet, headers)
     overall = {status: overall_text(status) for status in (HELD, MISSING, PENDING)}
     texts: dict[tuple, str] = {}  # the same few words over thousands of cells: translate once
     for row in rows:
@@ -110,7 +102,4 @@ def write_overview(overview, rows):
             cells.append(cell)
         cells.append(overall[row.status])
         sheet.append(cells)
-    handle = tempfile.TemporaryFile()
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return workbook

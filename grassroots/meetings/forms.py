@@ -7,41 +7,22 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import BootstrapMixin, DateInput
+from grassroots.core.forms import (
+    DATETIME_INPUT_FORMATS,
+    BootstrapMixin,
+    DateInput,
+    DateTimeInput,
+    chosen_ids,
+    offer_first,
+    org_label,
+    person_label,
+)
 from grassroots.orgs.models import Organization, Person
 
 from .enums import MeetingStatus, Rsvp
 from .models import Meeting, MeetingKind
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 PEOPLE_OFFERED = 300
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format=DATETIME_FORMAT)
-
-
-def _org_label(org: Organization) -> str:
-    return f"{'　' * (org.depth - 1)}{org.name}"
-
-
-def _person_label(person: Person) -> str:
-    org = person.primary_org
-    return f"{person.name}（{org.short_name or org.name}）"
-
-
-def _ids(value) -> set[int]:
-    values = value if isinstance(value, list | tuple) else [value]
-    ids = set()
-    for item in values:
-        try:
-            ids.add(int(getattr(item, "pk", item)))
-        except (TypeError, ValueError):
-            continue
-    return ids
 
 
 class MeetingForm(BootstrapMixin, forms.ModelForm):
@@ -93,17 +74,13 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, organizations=None, kinds=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at"):
-            self.fields[name].input_formats = [
-                DATETIME_FORMAT,
-                "%Y-%m-%d %H:%M",
-                "%Y-%m-%d %H:%M:%S",
-            ]
+            self.fields[name].input_formats = DATETIME_INPUT_FORMATS
         if self.instance.pk:
             del self.fields["organization"]
             del self.fields["send_notice"]
         else:
             self.fields["organization"].queryset = organizations
-            self.fields["organization"].label_from_instance = _org_label
+            self.fields["organization"].label_from_instance = org_label
         kinds = kinds if kinds is not None else MeetingKind.objects.none()
         if self.instance.pk:
             # A kind since disabled stays selectable on the meetings that have it.
@@ -112,33 +89,21 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
         people = people if people is not None else Person.objects.none()
         for name in ("host", "recorder"):
             field = self.fields[name]
-            field.queryset = people.select_related("primary_org")
+            # The first people in view are offered (a county is too long for one select).
+            field.queryset = people.select_related("primary_org").order_by(
+                "primary_org__path", "name_pinyin", "id"
+            )
             field.required = False
-            field.label_from_instance = _person_label
-            self._offer_first(name)
+            field.label_from_instance = person_label
+            offer_first(self, name, PEOPLE_OFFERED)
         # Checked against everything in view; the page offers a capped, searchable list.
         self.fields["invited"].queryset = people
         self.fields["invited"].help_text = _(
             "本组织的在册人员自动列入应到人员，这里只需选择其他列席人员。"
         )
 
-    def _offer_first(self, name: str) -> None:
-        """Offer the first people in view and the one already chosen, while the field checks a
-        choice against all of them (a county is too long for one select)."""
-        field = self.fields[name]
-        chosen = _ids(self[name].value())
-        rows = list(
-            field.queryset.order_by("primary_org__path", "name_pinyin", "id")[:PEOPLE_OFFERED]
-        )
-        missing = chosen - {row.pk for row in rows}
-        if missing:
-            rows += list(field.queryset.filter(pk__in=missing))
-        field.widget.choices = [("", "---------")] + [
-            (row.pk, field.label_from_instance(row)) for row in rows
-        ]
-
     def chosen_invited(self) -> set[int]:
-        return _ids(self["invited"].value() or [])
+        return chosen_ids(self["invited"].value() or [])
 
     # The services check the meeting, with the same messages for the pages and the API.
     def _post_clean(self):

@@ -2,34 +2,26 @@
 validate; these forms parse input and offer the choices within the user's scope."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import BootstrapMixin
+from grassroots.core.forms import (
+    DATETIME_INPUT_FORMATS,
+    BootstrapMixin,
+    DateTimeInput,
+    org_label,
+    person_label,
+)
 from grassroots.orgs.models import Organization, Person
 
 from .enums import ActivityKind, ActivityStatus
 from .models import Activity, Pairing
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-INPUT_FORMATS = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 PHOTO_ACCEPT = ".jpg,.jpeg,.png"
 PEOPLE_OFFERED = 500
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format=DATETIME_FORMAT)
-
-
-def _org_label(org: Organization) -> str:
-    return f"{'　' * (org.depth - 1)}{org.name}"
-
-
 def _pairing_label(pairing: Pairing) -> str:
-    return f"{pairing.get_kind_display()}：{pairing.unit.name} — {pairing.partner.name}"
+    return f"{pairing.get_kind_display()} · {pairing.unit.name} — {pairing.partner.name}"
 
 
 class ActivityForm(BootstrapMixin, forms.ModelForm):
@@ -64,12 +56,12 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, organizations=None, pairings=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at", "signup_deadline"):
-            self.fields[name].input_formats = INPUT_FORMATS
+            self.fields[name].input_formats = DATETIME_INPUT_FORMATS
         if self.instance.pk:
             del self.fields["organization"]
         else:
             self.fields["organization"].queryset = organizations
-            self.fields["organization"].label_from_instance = _org_label
+            self.fields["organization"].label_from_instance = org_label
         self.fields["kind"].choices = ActivityKind.choices
         self.fields["volunteer_hours"].required = False
         self.fields["pairing"].queryset = (
@@ -116,9 +108,7 @@ class SignupAddForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["person"]
         field.queryset = people if people is not None else Person.objects.none()
-        field.label_from_instance = lambda p: (
-            f"{p.name}（{p.primary_org.short_name or p.primary_org.name}）"
-        )
+        field.label_from_instance = person_label
         rows = list(field.queryset[:PEOPLE_OFFERED])
         field.widget.choices = [("", "---------")] + [
             (p.pk, field.label_from_instance(p)) for p in rows
@@ -140,12 +130,3 @@ class ReportForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("简要记录活动开展情况、参加人数和成效，5000 字以内。"),
     )
-
-
-def year_or_current(value) -> int:
-    this_year = timezone.localdate().year
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return this_year
-    return year if 2000 <= year <= this_year + 1 else this_year

@@ -6,21 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import BootstrapMixin, DateInput
+from grassroots.core.forms import BootstrapMixin, DateInput, org_label, person_label
 from grassroots.orgs.models import Organization, Person
 
 from .enums import PairingKind
 
 CONTACTS_OFFERED = 300
-
-
-def org_label(org: Organization) -> str:
-    return f"{'　' * (org.depth - 1)}{org.name}"
-
-
-def person_label(person: Person) -> str:
-    org = person.primary_org
-    return f"{person.name}（{org.short_name or org.name}）"
 
 
 class OrgChoiceField(forms.ModelChoiceField):

@@ -8,7 +8,7 @@ meeting moved to another day is reminded of again) and the person.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,18 +25,11 @@ JOB_KEY = "meetings.meetings_soon"
 _CHUNK = 1000
 
 
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 @reminders.register(JOB_KEY)
 def remind_meetings_soon(today: date) -> int:
     from grassroots.accounts.models import User
 
-    start = _midnight(today)
-    if today == timezone.localdate():
-        start = max(start, timezone.now())  # what began earlier today needs no reminder
-    end = _midnight(calendar.next_working_day(today, include_today=False) + timedelta(days=1))
+    start, end = calendar.before_next_working_day(today)
     meetings = (
         Meeting.objects.filter(
             status=MeetingStatus.SCHEDULED, starts_at__gte=start, starts_at__lt=end

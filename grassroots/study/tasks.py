@@ -7,7 +7,7 @@ person (a session and a person; a period and a person) and notifications keeps s
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.urls import reverse
@@ -29,10 +29,6 @@ from .services.hours import targets_refresh
 _CHUNK = 1000
 
 
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _users(ids) -> dict:
     from grassroots.accounts.models import User
 
@@ -43,10 +39,7 @@ def _users(ids) -> dict:
 def remind_sessions_soon(today: date) -> int:
     """Sessions starting from today to the end of the next working day, to the people still
     expected (not those on leave): a Friday's run covers the weekend and the Monday."""
-    start = _midnight(today)
-    if today == timezone.localdate():
-        start = max(start, timezone.now())  # what began earlier today needs no reminder
-    end = _midnight(calendar.next_working_day(today, include_today=False) + timedelta(days=1))
+    start, end = calendar.before_next_working_day(today)
     sessions = StudySession.objects.filter(
         status=SessionStatus.SCHEDULED, starts_at__gte=start, starts_at__lt=end
     ).order_by("starts_at")

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from grassroots.core import permissions
 from grassroots.core.permissions import access, objects_for, subtree_q
+from grassroots.core.selectors import filter_events
 from grassroots.orgs.enums import OrgStatus, PersonStatus
 from grassroots.orgs.models import Organization, Person
 from grassroots.orgs.selectors import path_chain
@@ -151,24 +152,9 @@ def activity_list(user, flt: ActivityFilter, *, now: datetime | None = None) -> 
                 person_id=user.person_id, status__in=ACTIVE_SIGNUP
             ).values("activity_id")
         )
-    if flt.organization is not None:
-        qs = qs.filter(subtree_q("organization__path", flt.organization.path))
-    if flt.kind:
-        qs = qs.filter(kind=flt.kind)
     if flt.status:
         qs = qs.filter(status=flt.status)
-    if flt.year:
-        start = timezone.make_aware(datetime(flt.year, 1, 1))
-        end = timezone.make_aware(datetime(flt.year + 1, 1, 1))
-        qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
-    if flt.query:
-        qs = qs.filter(title__contains=flt.query[:60])
-    if flt.when == "upcoming":
-        qs = qs.filter(ends_at__gte=now).order_by("starts_at", "id")
-    elif flt.when == "past":
-        qs = qs.filter(ends_at__lt=now).order_by("-starts_at", "-id")
-    else:
-        qs = qs.order_by("-starts_at", "-id")
+    qs = filter_events(qs, flt, now=now)
     return _with_my_status(qs.select_related("organization", "pairing"), user)
 
 

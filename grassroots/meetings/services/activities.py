@@ -341,7 +341,7 @@ def _promote(activity: Activity, now: datetime | None = None) -> list[int]:
         Activity.objects.filter(pk=activity.pk).update(
             confirmed_count=activity.confirmed_count, waiting_count=activity.waiting_count
         )
-        title = _("候补成功：%(title)s") % {"title": activity.title}
+        title = _("递补成功：%(title)s") % {"title": activity.title}
         body = _(
             "有人取消报名，您已从候补名单转为正式报名。活动时间：%(when)s，地点：%(place)s。"
         ) % {

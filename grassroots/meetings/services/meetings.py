@@ -210,7 +210,7 @@ def _sync_invited(meeting: Meeting, wanted: set[int]) -> None:
             raise ValidationError(
                 {
                     "invited": [
-                        _("%(names)s 已签到，不能移出列席名单。") % {"names": "、".join(present)}
+                        _("%(names)s 已签到，不能移出列席名单。") % {"names": _("、").join(present)}
                     ]
                 }
             )
@@ -262,23 +262,7 @@ def meeting_update(
         elif meeting.status != MeetingStatus.SCHEDULED:
             raise ValidationError({"invited": [_("会议已召开，不能再调整列席人员。")]})
     # Counters are kept by F() updates: save the meeting's own columns only.
-    meeting.save(
-        update_fields=[
-            "kind",
-            "title",
-            "topic",
-            "starts_at",
-            "ends_at",
-            "place",
-            "link",
-            "host",
-            "recorder",
-            "agenda",
-            "lecturer",
-            "allow_extra",
-            "updated_at",
-        ]
-    )
+    meeting.save(update_fields=["kind", *MEETING_FIELDS, "updated_at"])
     if wanted is not None:
         _sync_invited(meeting, wanted)
         meeting.refresh_from_db(fields=["expected_count", "leave_count"])

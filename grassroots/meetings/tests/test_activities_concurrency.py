@@ -1,11 +1,10 @@
 """Sign-ups, cancellations and scans at the same instant on a real database with many
 connections: the capacity holds, the waiting list is exact, a check-in counts once."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from grassroots.core.testing import at_once
 from grassroots.meetings.models import Activity, ActivitySignup, VolunteerCredit
 from grassroots.meetings.services import activities as services
 
@@ -17,34 +16,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _together(works) -> list:
-    """Run each of `works` in its own thread, released at the same moment."""
-    barrier = threading.Barrier(len(works))
-    results: list = [None] * len(works)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = works[index]()
-        except Exception as exc:  # noqa: BLE001  (reported to the test)
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(works))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_ten_sign_ups_at_once_for_three_places(county, make_user):
     activity = activity_of(county.branch1, capacity=3)
     users = [member(make_user, county.branch1) for _ in range(10)]
-    results = _together(
-        [lambda u=u: services.activity_sign_up(activity=activity, actor=u) for u in users]
+    results = at_once(
+        *[lambda u=u: services.activity_sign_up(activity=activity, actor=u) for u in users]
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(r.status for r in results) == ["confirmed"] * 3 + ["waiting"] * 7
@@ -61,8 +38,11 @@ def test_cancellations_at_once_hand_each_place_to_one_waiting_person(county, mak
     users = [member(make_user, county.branch1) for _ in range(6)]
     for user in users:
         services.activity_sign_up(activity=activity, actor=user)
-    results = _together(
-        [lambda u=u: services.activity_cancel_signup(activity=activity, actor=u) for u in users[:3]]
+    results = at_once(
+        *[
+            lambda u=u: services.activity_cancel_signup(activity=activity, actor=u)
+            for u in users[:3]
+        ]
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     activity.refresh_from_db()
@@ -82,8 +62,8 @@ def test_two_check_ins_at_once_count_once(county, make_user):
     services.activity_sign_up(activity=activity, actor=user)
     running(activity)
     Activity.objects.filter(pk=activity.pk).update(status="held")
-    results = _together(
-        [lambda: services.activity_check_in(activity=activity, actor=user) for _ in range(2)]
+    results = at_once(
+        *[lambda: services.activity_check_in(activity=activity, actor=user) for _ in range(2)]
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(1 for r in results if r.counted) == 1
@@ -100,8 +80,8 @@ def test_check_in_and_mark_held_at_once_credit_the_scan(county, make_user):
     user = member(make_user, county.branch1)
     services.activity_sign_up(activity=activity, actor=user)
     running(activity)
-    results = _together(
-        [
+    results = at_once(
+        *[
             lambda: services.activity_check_in(activity=activity, actor=user),
             lambda: services.activity_mark_held(activity=activity, actor=secretary),
         ]

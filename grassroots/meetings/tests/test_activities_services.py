@@ -18,11 +18,6 @@ from .test_activities_support import activity_of, member, png_file, running, vol
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def secretary(county, make_user):
-    return make_user("branch_secretary", county.branch1)
-
-
 def values(**overrides):
     starts = timezone.now() + timedelta(days=2)
     data = {

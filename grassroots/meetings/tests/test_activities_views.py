@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def secretary(county, make_user):
-    return make_user("branch_secretary", county.branch1)
-
-
-@pytest.fixture
 def one(county, make_user):
     return member(make_user, county.branch1)
 

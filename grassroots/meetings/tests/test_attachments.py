@@ -10,6 +10,7 @@ from grassroots.meetings.models import Meeting, MeetingAttachment
 from grassroots.meetings.services import minutes as services
 from grassroots.meetings.tests.test_attendance_support import (
     html_as_png,
+    login,
     meeting_of,
     member,
     pdf_file,
@@ -17,21 +18,6 @@ from grassroots.meetings.tests.test_attendance_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def secretary(county, make_user):
-    return make_user("branch_secretary", county.branch1)
-
-
-@pytest.fixture
-def alice(county, make_user):
-    return member(make_user, county.branch1)
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
 """Scans at the same instant on a real database with several connections: a check-in counts
 once, an extra attendee is recorded once, a scan during 'everyone present' counts once."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from grassroots.core.testing import together
 from grassroots.meetings.models import Meeting, MeetingAttendance
 from grassroots.meetings.services import attendance as services
 from grassroots.meetings.tests.test_attendance_support import counters, meeting_of, member
@@ -14,28 +13,6 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite serializes writers; two connections at once need PostgreSQL",
 )
-
-
-def together(count: int, work) -> list:
-    """Run `work(index)` in `count` threads released at the same moment; results or errors."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work(index)
-        except Exception as exc:  # noqa: BLE001  (reported to the test)
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,6 +16,11 @@ from grassroots.meetings.models import Meeting, MeetingAttendance, MeetingKind
 from grassroots.orgs.tests.factories import PersonFactory
 
 
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
 def member(make_user, organization, role=None, role_org=None):
     """A person of `organization` with an account (and `role` on `role_org`, if given)."""
     person = PersonFactory(primary_org=organization)

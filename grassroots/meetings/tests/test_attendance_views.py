@@ -16,6 +16,7 @@ from grassroots.meetings.models import Meeting, MeetingAttendance
 from grassroots.meetings.tests.test_attendance_support import (
     checkin_url,
     counters,
+    login,
     meeting_of,
     member,
     row_of,
@@ -23,21 +24,6 @@ from grassroots.meetings.tests.test_attendance_support import (
 from grassroots.orgs.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def secretary(county, make_user):
-    return make_user("branch_secretary", county.branch1)
-
-
-@pytest.fixture
-def alice(county, make_user):
-    return member(make_user, county.branch1)
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def test_sent_on_the_tenth_working_day_once_listing_what_is_missing(county, secr
     assert notes(secretaries["branch1"]) == []  # held everything due
     (note,) = notes(secretaries["branch2"])
     assert note.title == "组织生活提醒：县司法局第二党支部尚有会议未召开"
-    assert "距 6月30日 还有 10 个工作日" in note.body
+    assert "距 2026年6月30日 还有 10 个工作日" in note.body
     assert "支部委员会（每月至少 1 次）：2026年6月已召开 0 次" in note.body
     assert "主题党日（每月至少 1 次）" in note.body
     assert "党课（每季度至少 1 次）：2026年第2季度已召开 0 次" in note.body

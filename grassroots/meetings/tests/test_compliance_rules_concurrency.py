@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from grassroots.core.testing import at_once
 from grassroots.meetings.kinds import ensure_defaults
 from grassroots.meetings.models import ComplianceRule, MeetingKind
 from grassroots.meetings.services.rules import rule_create
 from grassroots.orgs.models import OrganizationKind
-from grassroots.study.tests.test_sessions_concurrency import _together
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -29,7 +29,7 @@ def test_the_same_rule_added_twice_at_once_is_saved_once(county, make_user):
             org_kind=org_kind, meeting_kind=meeting_kind, period="year", min_count=1, actor=officer
         )
 
-    results = _together(3, work)
+    results = at_once(*[work] * 3)
     saved = [r for r in results if isinstance(r, ComplianceRule)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(saved) == 1 and len(refused) == 2, results

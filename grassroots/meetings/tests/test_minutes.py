@@ -10,26 +10,16 @@ from django.utils import timezone
 
 from grassroots.meetings.models import Meeting, Minutes, MinutesRevision
 from grassroots.meetings.services import minutes as services
-from grassroots.meetings.tests.test_attendance_support import meeting_of, member
+from grassroots.meetings.tests.test_attendance_support import login, meeting_of, member
 from grassroots.notifications.models import Notification
 from grassroots.orgs.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def secretary(county, make_user):
     return member(make_user, county.branch1, "branch_secretary")
-
-
-@pytest.fixture
-def alice(county, make_user):
-    return member(make_user, county.branch1)
 
 
 @pytest.fixture

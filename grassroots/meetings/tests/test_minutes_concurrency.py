@@ -1,12 +1,11 @@
 """Two managers publishing or revising the same minutes at the same instant: the row lock
 gives each version one number, and publishing happens once."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
+from grassroots.core.testing import together
 from grassroots.meetings.models import Minutes, MinutesRevision
 from grassroots.meetings.services import minutes as services
 from grassroots.meetings.tests.test_attendance_support import meeting_of
@@ -15,27 +14,6 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite serializes writers; two connections at once need PostgreSQL",
 )
-
-
-def together(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work(index)
-        except Exception as exc:  # noqa: BLE001  (reported to the test)
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.fixture

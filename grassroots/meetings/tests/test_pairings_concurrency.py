@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from grassroots.core.testing import at_once
 from grassroots.meetings.models import Pairing
 from grassroots.meetings.services import pairings as services
 from grassroots.orgs.tests.factories import PersonFactory
-from grassroots.study.tests.test_sessions_concurrency import _together
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -36,7 +36,7 @@ def test_simultaneous_overlapping_pairings_save_once(county, make_user):
             ends_on=date(2026, 12, 31),
         )
 
-    results = _together(3, work)
+    results = at_once(*[work] * 3)
     saved = [r for r in results if isinstance(r, Pairing)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(saved) == 1 and len(refused) == 2, results

@@ -35,11 +35,6 @@ def kind():
     return MeetingKind.objects.get(code="committee_meeting")
 
 
-@pytest.fixture
-def secretary(county, make_user):
-    return make_user("branch_secretary", county.branch1)
-
-
 def test_a_secretary_schedules_and_holds_a_meeting_of_the_branch(county, secretary, kind):
     meeting = services.meeting_create(
         organization=county.branch1, kind=kind, actor=secretary, **fields()

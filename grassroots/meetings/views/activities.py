@@ -4,24 +4,23 @@ the volunteer hours (a member's own, an organization's ledger with its Excel exp
 
 from __future__ import annotations
 
-import tempfile
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grassroots.core import checkin, permissions
+from grassroots.core import checkin_views, permissions
 from grassroots.core.audit import history_for
-from grassroots.core.forms import apply_service_errors
-from grassroots.core.views import render_list
+from grassroots.core.downloads import image_response
+from grassroots.core.forms import apply_service_errors, year_or_current
+from grassroots.core.views import querystring_base, render_list, simple_form_page
+from grassroots.core.workbooks import append_header, workbook_response
 from grassroots.orgs.models import Organization
 from grassroots.orgs.selectors import subtree_choices
 
@@ -33,7 +32,6 @@ from ..forms_activities import (
     PhotoForm,
     ReportForm,
     SignupAddForm,
-    year_or_current,
 )
 from ..selectors import activities as selectors
 from ..services import activities as services
@@ -41,7 +39,6 @@ from ..services import activities as services
 PAGE_SIZE = 30
 SIGNUP_PAGE_SIZE = 100
 LEDGER_PAGE_SIZE = 50
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VIEW, MANAGE = selectors.VIEW, selectors.MANAGE
 
 
@@ -54,12 +51,6 @@ def _activity_crumbs(activity, *extra):
         {"label": activity.title, "url": reverse("meetings:activity_detail", args=[activity.pk])},
         *extra,
     )
-
-
-def _querystring_base(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return (query.urlencode() + "&") if query else ""
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -104,7 +95,7 @@ def activity_list(request):
         "page_obj": page,
         "now": timezone.now(),
         "org_choices": subtree_choices(user, VIEW) if can_view else [],
-        "querystring_base": _querystring_base(request),
+        "querystring_base": querystring_base(request),
         "can_manage": permissions.has_any(user, MANAGE),
         "can_view": can_view,
         "crumbs": _crumbs(),
@@ -255,7 +246,7 @@ def activity_detail(request, pk):
             statuses=[
                 (s, label) for s, label in SignupStatus.choices if s != SignupStatus.CANCELLED
             ],
-            querystring_base=_querystring_base(request),
+            querystring_base=querystring_base(request),
         )
     if can_manage and activity.status == ActivityStatus.OPEN:
         context["add_form"] = SignupAddForm(people=selectors.people_to_sign_up(user, activity))
@@ -276,28 +267,18 @@ def activity_detail(request, pk):
 def activity_cancel(request, pk):
     user = request.user
     activity = selectors.access_activity(user, pk, MANAGE)
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_cancel(
-                activity=activity, actor=user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已取消该活动，并通知了已报名和候补的人员。"))
-            return redirect("meetings:activity_detail", activity.pk)
-    return render(
+    return simple_form_page(
         request,
-        "meetings/activities/simple_form.html",
-        {
-            "form": form,
-            "title": _("取消活动"),
-            "subject": activity.title,
-            "danger": True,
-            "back": reverse("meetings:activity_detail", args=[activity.pk]),
-            "crumbs": _activity_crumbs(activity, {"label": _("取消")}),
-        },
+        CancelForm(request.POST or None),
+        act=lambda data: services.activity_cancel(
+            activity=activity, actor=user, reason=data["reason"]
+        ),
+        done=_("已取消该活动，并通知了已报名和候补的人员。"),
+        back=reverse("meetings:activity_detail", args=[activity.pk]),
+        title=_("取消活动"),
+        subject=activity.title,
+        crumbs=_activity_crumbs(activity, {"label": _("取消")}),
+        danger=True,
     )
 
 
@@ -403,22 +384,16 @@ def activity_signup_manage(request, pk):
 # --- Check-in ----------------------------------------------------------------------------------
 
 
-def _checkin_url(request, activity) -> str:
-    token = checkin.make_token("activity", activity.pk)
-    path = reverse("meetings:activity_checkin", args=[activity.pk]) + "?" + urlencode({"t": token})
-    return request.build_absolute_uri(path)
-
-
 def _qr_context(request, activity) -> dict:
-    url = _checkin_url(request, activity)
+    link = checkin_views.checkin_url(
+        request, kind="activity", url_name="meetings:activity_checkin", pk=activity.pk
+    )
+    refresh_url = reverse("meetings:activity_qr_code", args=[activity.pk])
     activity.refresh_from_db(fields=["present_count", "confirmed_count", "status"])
     return {
         "activity": activity,
-        "checkin_url": url,
-        "qr": checkin.qr_svg(url, scale=8),
-        "refresh_seconds": checkin.REFRESH_SECONDS,
-        "valid_minutes": checkin.DEFAULT_MAX_AGE // 60,
-        "generated_at": timezone.now(),
+        "event": activity,
+        **checkin_views.qr_context(request, link=link, refresh_url=refresh_url),
     }
 
 
@@ -443,30 +418,17 @@ def activity_qr_code(request, pk):
 @login_required
 def activity_checkin(request, pk):
     """What a scan opens: checks the member in once, or says in plain words why not."""
-    context = {"crumbs": [{"label": _("活动签到")}]}
-    try:
-        token = checkin.read_token(request.GET.get("t", ""), "activity", pk)
-    except ValidationError as exc:
-        return _checkin_page(request, context, error=exc.messages[0])
-    activity = selectors.activity_for_checkin(token.object_id)
-    if activity is None:
-        raise Http404
-    context["activity"] = activity
-    try:
-        result = services.activity_check_in(activity=activity, actor=request.user)
-    except ValidationError as exc:
-        return _checkin_page(request, context, error=exc.messages[0])
-    context["result"] = result
-    return _checkin_page(request, context)
-
-
-def _checkin_page(request, context, *, error: str = "") -> HttpResponse:
-    context["error"] = error
-    return render(
+    return checkin_views.scan(
         request,
-        "meetings/activities/checkin_result.html",
-        context,
-        status=400 if error else 200,
+        pk,
+        kind="activity",
+        name="activity",
+        find=selectors.activity_for_checkin,
+        check_in=lambda activity, token: services.activity_check_in(
+            activity=activity, actor=request.user
+        ),
+        template="meetings/activities/checkin_result.html",
+        context={"crumbs": [{"label": _("活动签到")}]},
     )
 
 
@@ -529,62 +491,37 @@ def activity_photo_upload(request, pk):
     )
 
 
-def _image_response(fieldfile, content_type: str) -> FileResponse:
-    """A checked photo shown inline (it was decoded at upload; the thumbnail is our own JPEG),
-    never sniffed, in a sandbox."""
-    if not fieldfile:
-        raise Http404
-    try:
-        handle = fieldfile.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 @login_required
 def activity_photo(request, pk, photo_pk):
     activity = selectors.access_activity(request.user, pk)
     photo = selectors.access_photo(request.user, activity, photo_pk)
     name = photo.image.name.lower()
     content_type = "image/png" if name.endswith(".png") else "image/jpeg"
-    return _image_response(photo.image, content_type)
+    return image_response(photo.image, content_type)
 
 
 @login_required
 def activity_photo_thumb(request, pk, photo_pk):
     activity = selectors.access_activity(request.user, pk)
     photo = selectors.access_photo(request.user, activity, photo_pk)
-    return _image_response(photo.thumbnail, "image/jpeg")
+    return image_response(photo.thumbnail, "image/jpeg")
 
 
 @login_required
 def activity_report(request, pk):
     user = request.user
     activity = selectors.access_activity(user, pk, MANAGE)
-    form = ReportForm(request.POST or None, initial={"report": activity.report})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_report(
-                activity=activity, actor=user, report=form.cleaned_data["report"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存活动小结。"))
-            return redirect("meetings:activity_detail", activity.pk)
-    return render(
+    return simple_form_page(
         request,
-        "meetings/activities/simple_form.html",
-        {
-            "form": form,
-            "title": _("活动小结"),
-            "subject": activity.title,
-            "back": reverse("meetings:activity_detail", args=[activity.pk]),
-            "crumbs": _activity_crumbs(activity, {"label": _("活动小结")}),
-        },
+        ReportForm(request.POST or None, initial={"report": activity.report}),
+        act=lambda data: services.activity_report(
+            activity=activity, actor=user, report=data["report"]
+        ),
+        done=_("已保存活动小结。"),
+        back=reverse("meetings:activity_detail", args=[activity.pk]),
+        title=_("活动小结"),
+        subject=activity.title,
+        crumbs=_activity_crumbs(activity, {"label": _("活动小结")}),
     )
 
 
@@ -660,7 +597,7 @@ def volunteer_ledger(request):
             "by_org": by_org,
             "total_hours": sum((r["hours"] for r in by_org), 0),
             "org_choices": subtree_choices(user, VIEW),
-            "querystring_base": _querystring_base(request),
+            "querystring_base": querystring_base(request),
             "export_query": export_query.urlencode(),
             "crumbs": _volunteer_crumbs({"label": _("志愿服务台账")}),
         },
@@ -670,31 +607,20 @@ def volunteer_ledger(request):
 @login_required
 def volunteer_export(request):
     org, year, query = _ledger_args(request)
-    handle = _write_ledger(org, year, query)
+    workbook = _write_ledger(org, year, query)
     filename = _("志愿服务台账-%(org)s-%(year)s.xlsx") % {"org": org.name, "year": year}
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
+    return workbook_response(workbook, filename)
 
 
 def _write_ledger(org, year: int, query: str):
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
-    bold = Font(bold=True)
     workbook = Workbook(write_only=True)
 
-    def header(sheet, titles):
-        cells = []
-        for text in titles:
-            cell = WriteOnlyCell(sheet, value=str(text))
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-
     people = workbook.create_sheet(_("人员"))
-    header(people, [_("序号"), _("姓名"), _("所在组织"), _("活动次数"), _("志愿服务时长（小时）")])
+    append_header(
+        people, [_("序号"), _("姓名"), _("所在组织"), _("活动次数"), _("志愿服务时长（小时）")]
+    )
     for number, row in enumerate(selectors.volunteer_ledger(org, year, query).iterator(), start=1):
         people.append(
             [
@@ -706,12 +632,9 @@ def _write_ledger(org, year: int, query: str):
             ]
         )
     totals = workbook.create_sheet(_("组织合计"))
-    header(totals, [_("组织"), _("人数"), _("活动数"), _("志愿服务时长（小时）")])
+    append_header(totals, [_("组织"), _("人数"), _("活动数"), _("志愿服务时长（小时）")])
     for row in selectors.volunteer_by_organization(org, year):
         totals.append(
             [row["organization__name"], row["people"], row["activities"], float(row["hours"])]
         )
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return workbook

@@ -4,19 +4,17 @@ and extra attendees."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grassroots.core import checkin
+from grassroots.core import checkin_views
 from grassroots.orgs.models import Person
 
 from ..enums import MeetingStatus
@@ -35,24 +33,18 @@ def meeting_crumbs(meeting, *extra):
 # --- The check-in screen and link ----------------------------------------------------------
 
 
-def _checkin_url(request, meeting) -> str:
-    token = checkin.make_token(TOKEN_KIND, meeting.pk)
-    path = reverse("meetings:meeting_checkin", args=[meeting.pk]) + "?" + urlencode({"t": token})
-    return request.build_absolute_uri(path)
-
-
 def _qr_context(request, meeting) -> dict:
-    url = _checkin_url(request, meeting)
+    link = checkin_views.checkin_url(
+        request, kind=TOKEN_KIND, url_name="meetings:meeting_checkin", pk=meeting.pk
+    )
+    refresh_url = reverse("meetings:meeting_qr_code", args=[meeting.pk])
     meeting.refresh_from_db(
         fields=["present_count", "expected_count", "leave_count", "extra_count", "status"]
     )
     return {
         "meeting": meeting,
-        "checkin_url": url,
-        "qr": checkin.qr_svg(url, scale=8),
-        "refresh_seconds": checkin.REFRESH_SECONDS,
-        "valid_minutes": checkin.DEFAULT_MAX_AGE // 60,
-        "generated_at": timezone.now(),
+        "event": meeting,
+        **checkin_views.qr_context(request, link=link, refresh_url=refresh_url),
     }
 
 
@@ -81,28 +73,24 @@ def meeting_checkin(request, pk):
     """What a scan of the screen's code opens: checks the person in once, or says in plain
     words why not. Repeating it (a second scan, a reload) changes nothing."""
     context: dict = {"crumbs": [{"label": _("会议签到")}]}
-    try:
-        token = checkin.read_token(request.GET.get("t", ""), TOKEN_KIND, pk)
-    except ValidationError as exc:
-        return _checkin_page(request, context, error=exc.messages[0])
-    meeting = selectors.meeting_for_checkin(token.object_id)
-    if meeting is None:
-        raise Http404
-    context["meeting"] = meeting
-    try:
-        result = services.meeting_check_in(meeting=meeting, actor=request.user)
-    except ValidationError as exc:
-        return _checkin_page(request, context, error=exc.messages[0])
-    context["result"] = result
-    return _checkin_page(request, context)
 
+    def find(meeting_pk):
+        meeting = selectors.meeting_for_checkin(meeting_pk)
+        if meeting is not None:
+            context["meeting_link"] = meeting_url(meeting)
+        return meeting
 
-def _checkin_page(request, context, *, error: str = "") -> HttpResponse:
-    context["error"] = error
-    meeting = context.get("meeting")
-    context["meeting_link"] = meeting_url(meeting) if meeting and not error else ""
-    return render(
-        request, "meetings/checkin/checkin_result.html", context, status=400 if error else 200
+    return checkin_views.scan(
+        request,
+        pk,
+        kind=TOKEN_KIND,
+        name="meeting",
+        find=find,
+        check_in=lambda meeting, token: services.meeting_check_in(
+            meeting=meeting, actor=request.user
+        ),
+        template="meetings/checkin/checkin_result.html",
+        context=context,
     )
 
 
@@ -132,27 +120,15 @@ def attendance_mark(request, pk, attendance_pk):
     user = request.user
     meeting = selectors.access_managed_meeting(user, pk)
     attendance = selectors.access_attendance(user, meeting, attendance_pk)
-    form = MarkForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = _("请选择出勤状态。")
-    else:
-        try:
-            attendance = services.attendance_mark(
-                attendance=attendance,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                actor=user,
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+    attendance, error = checkin_views.hand_mark(
+        request,
+        attendance,
+        MarkForm(request.POST),
+        lambda status, reason: services.attendance_mark(
+            attendance=attendance, status=status, reason=reason, actor=user
+        ),
+    )
     if not request.htmx:
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(
-                request, _("已登记 %(name)s 的出勤。") % {"name": attendance.person.name}
-            )
         return redirect(meeting_url(meeting) + "#attendance")
     row = selectors.access_attendance(user, meeting, attendance.pk)
     return _panel_response(request, meeting, row=row, row_error=error)

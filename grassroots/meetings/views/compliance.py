@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core import permissions
 from grassroots.core.forms import apply_service_errors
+from grassroots.core.workbooks import workbook_response
 from grassroots.orgs.selectors import subtree_choices
 
 from ..compliance import HELD, MISSING, PENDING, SHORTNESS
 from ..enums import MeetingStatus, Period
-from ..exports import XLSX_CONTENT_TYPE, cell_text, met_text, rule_heading, write_overview
+from ..exports import cell_text, met_text, rule_heading, write_overview
 from ..forms_compliance import VIEW_PERIODS, ComplianceFilterForm, RuleForm
 from ..models import ComplianceRule
 from ..periods import PeriodRange, period_from_key
@@ -143,14 +144,11 @@ def compliance_export(request):
     organization, view, missing, today = _choice(request)
     overview = selectors.compliance_overview(user, organization, view, today)
     rows = selectors.only_missing(overview.rows) if missing else overview.rows
-    handle = write_overview(overview, rows)
     filename = _("组织生活合规-%(org)s-%(period)s.xlsx") % {
         "org": organization.display_name,
         "period": view.label,
     }
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
+    return workbook_response(write_overview(overview, rows), filename)
 
 
 def _meeting_url(pk) -> str:

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core import permissions
 from grassroots.core.audit import history_for
-from grassroots.core.forms import apply_service_errors
-from grassroots.core.views import render_list
+from grassroots.core.forms import apply_service_errors, year_or_current
+from grassroots.core.views import querystring_base, render_list, simple_form_page
 from grassroots.orgs.selectors import access_organization, subtree_choices
 
 from ..enums import MeetingStatus, Rsvp
@@ -44,12 +44,6 @@ def _meeting_crumbs(meeting, *extra):
         {"label": meeting.title, "url": reverse("meetings:meeting_detail", args=[meeting.pk])},
         *extra,
     )
-
-
-def _querystring_base(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return (query.urlencode() + "&") if query else ""
 
 
 def _can_view_any(user) -> bool:
@@ -98,7 +92,7 @@ def meeting_list(request):
         "kinds": MeetingKind.objects.order_by("sort_order", "code"),
         "statuses": MeetingStatus.choices,
         "org_choices": subtree_choices(user, VIEW) if _can_view_any(user) else [],
-        "querystring_base": _querystring_base(request),
+        "querystring_base": querystring_base(request),
         "can_manage": permissions.has_any(user, MANAGE),
         "crumbs": _crumbs(),
     }
@@ -111,21 +105,12 @@ def meeting_list(request):
     )
 
 
-def _year(value) -> int:
-    this_year = timezone.localdate().year
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return this_year
-    return year if 2000 <= year <= this_year + 1 else this_year
-
-
 @login_required
 def my_meetings(request):
     """我的会议: the meetings one is on the list of, with one's answer and attendance, and the
     year's attendance rate."""
     user = request.user
-    year = _year(request.GET.get("year"))
+    year = year_or_current(request.GET.get("year"))
     rows = selectors.my_meetings(user, year=year)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     this_year = timezone.localdate().year
@@ -139,7 +124,7 @@ def my_meetings(request):
             "summary": selectors.my_year_attendance(user, year),
             "has_person": bool(user.person_id),
             "now": timezone.now(),
-            "querystring_base": _querystring_base(request),
+            "querystring_base": querystring_base(request),
             "crumbs": _crumbs({"label": _("我的会议")}),
         },
     )
@@ -346,26 +331,19 @@ def meeting_cancel(request, pk):
     """A page with the reason to give; the service refuses a meeting that cannot be cancelled."""
     user = request.user
     meeting = selectors.access_meeting(user, pk, MANAGE)
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_cancel(meeting=meeting, actor=user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已取消该会议，并通知了参会人员。"))
-            return redirect("meetings:meeting_detail", meeting.pk)
-    return render(
+    return simple_form_page(
         request,
-        "meetings/meeting/reason_form.html",
-        {
-            "form": form,
-            "title": _("取消会议"),
-            "subject": meeting.title,
-            "danger": True,
-            "back": reverse("meetings:meeting_detail", args=[meeting.pk]),
-            "crumbs": _meeting_crumbs(meeting, {"label": _("取消")}),
-        },
+        CancelForm(request.POST or None),
+        act=lambda data: services.meeting_cancel(
+            meeting=meeting, actor=user, reason=data["reason"]
+        ),
+        done=_("已取消该会议，并通知了参会人员。"),
+        back=reverse("meetings:meeting_detail", args=[meeting.pk]),
+        title=_("取消会议"),
+        subject=meeting.title,
+        crumbs=_meeting_crumbs(meeting, {"label": _("取消")}),
+        danger=True,
+        form_testid="reason-form",
     )
 
 

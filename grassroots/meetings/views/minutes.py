@@ -6,13 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from grassroots.core.downloads import attachment_response, image_response
 from grassroots.core.forms import apply_service_errors
-from grassroots.core.uploads import content_type_for
 
 from ..forms_minutes import AttachmentForm, MinutesForm, RevisionForm
 from ..selectors import attendance as selectors
@@ -203,15 +202,6 @@ def attachment_upload(request, pk):
     )
 
 
-def _open(fieldfile):
-    if not fieldfile:
-        raise Http404
-    try:
-        return fieldfile.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def attachment_download(request, pk, attachment_pk):
@@ -219,16 +209,7 @@ def attachment_download(request, pk, attachment_pk):
     page, never sniffed, never kept by a shared cache."""
     meeting = selectors.access_meeting_for(request.user, pk)
     attachment = selectors.access_attachment(request.user, meeting, attachment_pk)
-    response = FileResponse(
-        _open(attachment.file),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=content_type_for(attachment.kind),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment.file, attachment.name, attachment.kind)
 
 
 @login_required
@@ -237,11 +218,7 @@ def attachment_thumbnail(request, pk, attachment_pk):
     """A photo's thumbnail, shown in the gallery: a JPEG the app wrote itself from the pixels."""
     meeting = selectors.access_meeting_for(request.user, pk)
     attachment = selectors.access_attachment(request.user, meeting, attachment_pk)
-    response = FileResponse(_open(attachment.thumbnail), content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return image_response(attachment.thumbnail, "image/jpeg")
 
 
 @login_required

@@ -3,27 +3,26 @@ Excel export, the form, the detail with the joint activities log, and ending ear
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from grassroots.core import permissions
 from grassroots.core.audit import history_for
-from grassroots.core.forms import apply_service_errors
+from grassroots.core.forms import apply_service_errors, person_label
 from grassroots.core.views import render_list
+from grassroots.core.workbooks import append_header, workbook_response
 from grassroots.orgs.models import Organization
-from grassroots.orgs.roster.workbooks import XLSX_CONTENT_TYPE
 from grassroots.orgs.selectors import subtree_choices
 
 from ..enums import PairingKind
@@ -32,7 +31,6 @@ from ..forms_pairings import (
     EndEarlyForm,
     PairingFilterForm,
     PairingForm,
-    person_label,
 )
 from ..selectors import pairings as selectors
 from ..services import pairings as services
@@ -125,11 +123,9 @@ def pairing_export(request):
     if not _may_see_any(user):
         raise PermissionDenied
     _form, flt = _filter(request)
-    handle = _write_pairings(user, flt)
+    workbook = _write_pairings(user, flt)
     filename = _("结对共建-%(year)s.xlsx") % {"year": flt.year}
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
+    return workbook_response(workbook, filename)
 
 
 _STATE_LABELS = dict(PairingFilterForm.STATES)
@@ -138,7 +134,7 @@ _STATE_LABELS = dict(PairingFilterForm.STATES)
 def _write_pairings(user, flt: selectors.PairingFilter):
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     today = timezone.localdate()
     workbook = Workbook(write_only=True)
@@ -155,13 +151,7 @@ def _write_pairings(user, flt: selectors.PairingFilter):
         *[_("第%(q)d季度活动") % {"q": n} for n in range(1, 5)],
         _("全年合计"),
     ]
-    bold = Font(bold=True)
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=str(text))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    append_header(sheet, headers)
     fills = {
         "missing": PatternFill("solid", fgColor="F8D7DA"),
         "due": PatternFill("solid", fgColor="FFF3CD"),
@@ -190,10 +180,7 @@ def _write_pairings(user, flt: selectors.PairingFilter):
                 sum(c.count for c in cells),
             ]
         )
-    handle = tempfile.TemporaryFile()
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return workbook
 
 
 # --- Form ---------------------------------------------------------------------------------
@@ -308,7 +295,7 @@ def pairing_end(request, pk):
         {
             "form": form,
             "pairing": pairing,
-            "crumbs": _pairing_crumbs(pairing, {"label": _("提前结束")}),
+            "crumbs": _pairing_crumbs(pairing, {"label": pgettext("action", "提前结束")}),
         },
     )
 

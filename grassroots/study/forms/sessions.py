@@ -5,50 +5,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import BootstrapMixin, DateInput
+from grassroots.core.forms import (
+    DATETIME_INPUT_FORMATS,
+    BootstrapMixin,
+    DateInput,
+    DateTimeInput,
+    offer_first,
+)
+from grassroots.core.forms import org_label as _org_label
 from grassroots.orgs.models import Organization, Person
 
 from ..enums import AttendanceStatus, Audience, StudyKind, StudyMode
 from ..models import Material, SelfStudy, StudyPlan, StudySession
 
 EVIDENCE_ACCEPT = ".pdf,.docx,.doc,.wps,.txt,.jpg,.jpeg,.png"
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MATERIALS_OFFERED = 300
 PLANS_OFFERED = 200
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format=DATETIME_FORMAT)
-
-
-def _org_label(org: Organization) -> str:
-    return f"{'　' * (org.depth - 1)}{org.name}"
-
-
-def offer_first(form, name: str, limit: int) -> None:
-    """Offer the first `limit` rows of a choice field's queryset, and those already chosen,
-    while the field still checks a choice against the whole queryset (a county's library is
-    long; a sliced queryset would refuse every choice)."""
-    field = form.fields[name]
-    value = form[name].value()
-    values = value if isinstance(value, list | tuple) else [value]
-    chosen = set()
-    for item in values:
-        try:
-            chosen.add(int(getattr(item, "pk", item)))
-        except (TypeError, ValueError):
-            continue
-    rows = list(field.queryset[:limit])
-    missing = chosen - {row.pk for row in rows}
-    if missing:
-        rows += list(field.queryset.filter(pk__in=missing))
-    choices = [(row.pk, field.label_from_instance(row)) for row in rows]
-    if getattr(field, "empty_label", None) is not None:
-        choices.insert(0, ("", field.empty_label))
-    field.widget.choices = choices
 
 
 class ServiceValidated:
@@ -149,11 +121,7 @@ class SessionForm(ServiceValidated, BootstrapMixin, forms.ModelForm):
     ):
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at"):
-            self.fields[name].input_formats = [
-                DATETIME_FORMAT,
-                "%Y-%m-%d %H:%M",
-                "%Y-%m-%d %H:%M:%S",
-            ]
+            self.fields[name].input_formats = DATETIME_INPUT_FORMATS
         if self.instance.pk:
             del self.fields["organization"]
         else:
@@ -348,12 +316,3 @@ class TargetsForm(BootstrapMixin, forms.Form):
             "以逗号分隔，如：书记,委员。现任职务名称包含其中任一词的人员按书记、委员的要求计算。"
         ),
     )
-
-
-def year_or_current(value) -> int:
-    this_year = timezone.localdate().year
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return this_year
-    return year if 2000 <= year <= this_year + 1 else this_year

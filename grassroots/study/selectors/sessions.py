@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from grassroots.core import permissions
 from grassroots.core.permissions import access, objects_for, subtree_q
+from grassroots.core.selectors import filter_events
 from grassroots.orgs.enums import OrgStatus, PersonStatus
 from grassroots.orgs.models import Organization, Person
 from grassroots.orgs.selectors import path_chain
@@ -216,22 +217,7 @@ def session_list(user, flt: SessionFilter, *, now: datetime | None = None):
             if person_id
             else []
         )
-    if flt.organization is not None:
-        qs = qs.filter(subtree_q("organization__path", flt.organization.path))
-    if flt.kind:
-        qs = qs.filter(kind=flt.kind)
-    if flt.year:
-        start = timezone.make_aware(datetime(flt.year, 1, 1))
-        end = timezone.make_aware(datetime(flt.year + 1, 1, 1))
-        qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
-    if flt.query:
-        qs = qs.filter(title__contains=flt.query[:60])
-    if flt.when == "upcoming":
-        qs = qs.filter(ends_at__gte=now).order_by("starts_at", "id")
-    elif flt.when == "past":
-        qs = qs.filter(ends_at__lt=now).order_by("-starts_at", "-id")
-    else:
-        qs = qs.order_by("-starts_at", "-id")
+    qs = filter_events(qs, flt, now=now)
     if person_id:
         mine = Attendance.objects.filter(session=OuterRef("pk"), person_id=person_id)
         qs = qs.annotate(my_status=Subquery(mine.values("status")[:1]))

@@ -3,16 +3,16 @@
 locks the session row first, then attendance rows in id order, then the ledger rows in person
 id order), and the counters and the ledger stay exact."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from grassroots.core.testing import together
 from grassroots.study.enums import AttendanceStatus
 from grassroots.study.models import Attendance, HoursCredit, MakeUp, StudySession, StudyYear
 from grassroots.study.services import sessions as services
@@ -25,29 +25,6 @@ pytestmark = pytest.mark.skipif(
 
 ROUNDS = 20
 HOURS = Decimal("2")  # StudySessionFactory's
-
-
-def _together(count: int, work) -> list:
-    """Run `work(index)` in `count` threads released at the same moment; results or errors."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work(index)
-        except Exception as exc:  # noqa: BLE001  (reported to the test)
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not [t for t in threads if t.is_alive()], "a thread is still waiting for a lock"
-    return results
 
 
 def _errors(results: list) -> list:
@@ -105,7 +82,7 @@ def test_mark_all_present_during_sign_ins_never_deadlocks(secretary, members):
                 return services.attendance_mark_all_present(session=session, actor=secretary)
             return services.attendance_sign_in(session=session, actor=members[index - 1])
 
-        results = _together(1 + len(members), work)
+        results = together(1 + len(members), work)
         assert not _errors(results), results
         scanned = sum(1 for r in results[1:] if r.counted)
         assert results[0] + scanned == len(members)
@@ -149,7 +126,7 @@ def test_hand_marks_during_mark_all_present_and_sign_ins_never_deadlock(secretar
                 attendance=mine[3], status=AttendanceStatus.ABSENT, actor=secretary
             )
 
-        results = _together(5, work)
+        results = together(5, work)
         assert not _errors(results), results
         _assert_exact([session], people)
         session.refresh_from_db()
@@ -174,7 +151,7 @@ def test_two_sessions_of_the_same_people_marked_at_once_never_deadlock(secretary
                 return services.attendance_mark_all_present(session=session, actor=secretary)
             return services.attendance_sign_in(session=session, actor=members[index - 2])
 
-        results = _together(2 + len(members), work)
+        results = together(2 + len(members), work)
         assert not _errors(results), results
         _assert_exact([first, second], people)
         assert (first.present_count, second.present_count) == (len(members), len(members))
@@ -200,7 +177,7 @@ def test_resubmitting_while_a_reviewer_approves_never_deadlocks(county, make_use
                 return services.makeup_approve(makeup=makeup, actor=reviewer)
             return services.makeup_submit(attendance=attendance, actor=user, note="再次提交")
 
-        results = _together(2, work)
+        results = together(2, work)
         assert isinstance(results[0], MakeUp), results
         assert isinstance(results[1], ValidationError), results
         assert HoursCredit.objects.filter(source="makeup", source_id=makeup.pk).count() == 1

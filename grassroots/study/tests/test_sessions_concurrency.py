@@ -6,9 +6,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
+from grassroots.core.testing import at_once
 from grassroots.study.models import HoursCredit, StudySession, StudyYear
 from grassroots.study.services import hours as hours_services
 from grassroots.study.services import sessions as services
@@ -20,28 +21,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _together(count: int, work) -> list:
-    """Run `work()` in `count` threads released at the same moment; their results or errors."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as exc:  # noqa: BLE001  (reported to the test)
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_scans_count_once(county, make_user):
     user = member_with_account(make_user, county.branch1)
@@ -50,7 +29,7 @@ def test_two_simultaneous_scans_count_once(county, make_user):
         starts_at=timezone.now() - timedelta(minutes=5),
         ends_at=timezone.now() + timedelta(hours=1),
     )
-    results = _together(4, lambda: services.attendance_sign_in(session=session, actor=user))
+    results = at_once(*[lambda: services.attendance_sign_in(session=session, actor=user)] * 4)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(1 for r in results if r.counted) == 1
     session.refresh_from_db()
@@ -75,7 +54,7 @@ def test_simultaneous_credits_of_one_source_and_first_rows(county):
             source_id=42,
         )
 
-    results = _together(4, work)
+    results = at_once(*[work] * 4)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert results.count(True) == 1
     row = StudyYear.objects.get(person=person, year=2026)
@@ -98,7 +77,7 @@ def test_simultaneous_credits_of_one_source_and_first_rows(county):
             source_id=source_id,
         )
 
-    results = _together(4, distinct)
+    results = at_once(*[distinct] * 4)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert results.count(True) == 4
     assert StudyYear.objects.filter(person=other).count() == 1
@@ -130,7 +109,7 @@ def test_two_reviewers_approving_at_once_credit_once(county, make_user):
             reviewer = next(turn)
         return services.makeup_approve(makeup=makeup, actor=reviewer)
 
-    results = _together(2, approve)
+    results = at_once(*[approve] * 2)
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(refused) == 1, results
     assert HoursCredit.objects.filter(source="makeup").count() == 1

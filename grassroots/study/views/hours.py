@@ -3,14 +3,13 @@ export, the comparison of branches, the yearly targets, and self-study entries."
 
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core import permissions
 from grassroots.core.audit import history_for
-from grassroots.core.forms import apply_service_errors
+from grassroots.core.forms import apply_service_errors, year_or_current
 from grassroots.core.views import render_list
+from grassroots.core.workbooks import append_header, workbook_response
 from grassroots.orgs.selectors import subtree_choices
 
 from ..enums import ReviewStatus, StudyKind
@@ -28,7 +28,6 @@ from ..forms.sessions import (
     LedgerFilterForm,
     SelfStudyForm,
     TargetsForm,
-    year_or_current,
 )
 from ..models import HoursTarget, StudyYear
 from ..selectors import hours as selectors
@@ -38,7 +37,6 @@ from .sessions import evidence_response, review_decision
 
 PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 20
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VIEW, REVIEW = session_selectors.VIEW, session_selectors.REVIEW
 
 
@@ -153,20 +151,16 @@ def ledger_export(request):
     if not permissions.has_any(user, VIEW):
         raise PermissionDenied
     _form, flt = _ledger_filter(request)
-    handle = _write_ledger(flt)
+    workbook = _write_ledger(flt)
     filename = _("学时台账-%(org)s-%(year)s.xlsx") % {
         "org": flt.organization.display_name,
         "year": flt.year,
     }
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
+    return workbook_response(workbook, filename)
 
 
 def _write_ledger(flt: selectors.LedgerFilter):
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(flt.year))
@@ -179,13 +173,7 @@ def _write_ledger(flt: selectors.LedgerFilter):
         _("年度要求"),
         _("完成率（%）"),
     ]
-    bold = Font(bold=True)
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=str(text))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    append_header(sheet, headers)
     for rank, line in enumerate(selectors.ledger(flt), start=1):
         sheet.append(
             [
@@ -201,10 +189,7 @@ def _write_ledger(flt: selectors.LedgerFilter):
                 round(line.progress, 1),
             ]
         )
-    handle = tempfile.TemporaryFile()
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return workbook
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from grassroots.core import permissions
 from grassroots.core.audit import history_for
+from grassroots.core.downloads import attachment_response
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.uploads import DOCUMENT_KINDS
 from grassroots.core.views import render_list
@@ -21,7 +22,6 @@ from ..enums import MaterialKind
 from ..forms.library import MaterialFilterForm, MaterialForm
 from ..selectors import library as selectors
 from ..services import library as services
-from .sessions import attachment_response
 
 
 def _crumbs(*extra):

@@ -4,24 +4,23 @@ link it shows), leave requests, make-up study and the review queue."""
 from __future__ import annotations
 
 from pathlib import PurePath
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grassroots.core import checkin, permissions
+from grassroots.core import checkin_views, permissions
 from grassroots.core.audit import history_for
+from grassroots.core.downloads import attachment_response
 from grassroots.core.forms import apply_service_errors
-from grassroots.core.uploads import content_type_for, kind_of
-from grassroots.core.views import render_list
+from grassroots.core.views import querystring_base, render_list, simple_form_page
 from grassroots.orgs.selectors import subtree_choices
 
 from ..enums import AttendanceStatus, Audience, ReviewStatus, SessionStatus
@@ -52,32 +51,6 @@ def _session_crumbs(session, *extra):
     return _crumbs(
         {"label": session.title, "url": reverse("study:session_detail", args=[session.pk])}, *extra
     )
-
-
-def _querystring_base(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return (query.urlencode() + "&") if query else ""
-
-
-def attachment_response(fieldfile, filename: str, kind: str = "") -> FileResponse:
-    """A stored upload, always as a download with the type checked at upload (never shown by
-    the browser, never sniffed, never cached by a shared proxy)."""
-    if not fieldfile:
-        raise Http404
-    try:
-        handle = fieldfile.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type=content_type_for(kind or kind_of(fieldfile.name)),
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def evidence_response(fieldfile, label: str) -> FileResponse:
@@ -123,7 +96,7 @@ def plan_list(request):
             "org": org,
             "years": range(this_year + 1, this_year - 5, -1),
             "org_choices": subtree_choices(user, VIEW),
-            "querystring_base": _querystring_base(request),
+            "querystring_base": querystring_base(request),
             "can_manage": permissions.has_any(user, MANAGE),
             "crumbs": _plan_crumbs(),
         },
@@ -259,7 +232,7 @@ def session_list(request):
         "page_obj": page,
         "now": timezone.now(),
         "org_choices": subtree_choices(user, VIEW) if can_view else [],
-        "querystring_base": _querystring_base(request),
+        "querystring_base": querystring_base(request),
         "can_manage": permissions.has_any(user, MANAGE),
         "can_review": permissions.has_any(user, REVIEW),
         "can_view": can_view,
@@ -388,25 +361,16 @@ def session_cancel(request, pk):
 def _reason_page(request, session, form, *, act, done, title, crumb, danger=False):
     """A page with one reason to give (cancelling a session, asking for leave): the form, the
     service called with the reason, its refusal on the form or the session page after it."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("study:session_detail", session.pk)
-    return render(
+    return simple_form_page(
         request,
-        "study/sessions/simple_form.html",
-        {
-            "form": form,
-            "title": title,
-            "subject": session.title,
-            "danger": danger,
-            "back": reverse("study:session_detail", args=[session.pk]),
-            "crumbs": _session_crumbs(session, {"label": crumb}),
-        },
+        form,
+        act=lambda data: act(data["reason"]),
+        done=done,
+        back=reverse("study:session_detail", args=[session.pk]),
+        title=title,
+        subject=session.title,
+        crumbs=_session_crumbs(session, {"label": crumb}),
+        danger=danger,
     )
 
 
@@ -448,7 +412,7 @@ def _attendance_context(request, session) -> dict:
         "page_obj": page,
         "attendance_status": status,
         "attendance_query": query,
-        "querystring_base": _querystring_base(request),
+        "querystring_base": querystring_base(request),
         "counts": selectors.attendance_counts(session),
     }
 
@@ -492,27 +456,15 @@ def attendance_mark(request, pk, attendance_pk):
     user = request.user
     session = selectors.access_session(user, pk, MANAGE)
     attendance = selectors.access_attendance(user, session, attendance_pk)
-    form = MarkForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = _("请选择出勤状态。")
-    else:
-        try:
-            attendance = services.attendance_mark(
-                attendance=attendance,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                actor=user,
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+    attendance, error = checkin_views.hand_mark(
+        request,
+        attendance,
+        MarkForm(request.POST),
+        lambda status, reason: services.attendance_mark(
+            attendance=attendance, status=status, reason=reason, actor=user
+        ),
+    )
     if not request.htmx:
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(
-                request, _("已登记 %(name)s 的出勤。") % {"name": attendance.person.name}
-            )
         return redirect("study:session_detail", session.pk)
     attendance = selectors.access_attendance(user, session, attendance.pk)
     session.refresh_from_db(fields=["present_count", "expected_count"])
@@ -533,24 +485,18 @@ def attendance_mark(request, pk, attendance_pk):
 # --- The check-in screen and link ----------------------------------------------------------
 
 
-def _checkin_url(request, session, action: str) -> str:
-    token = checkin.make_token("study", session.pk, action)
-    path = reverse("study:checkin", args=[session.pk]) + "?" + urlencode({"t": token})
-    return request.build_absolute_uri(path)
-
-
 def _qr_context(request, session) -> dict:
     action = "out" if request.GET.get("action") == "out" else "in"
-    url = _checkin_url(request, session, action)
+    link = checkin_views.checkin_url(
+        request, kind="study", url_name="study:checkin", pk=session.pk, action=action
+    )
+    refresh_url = reverse("study:session_qr_code", args=[session.pk]) + f"?action={action}"
     session.refresh_from_db(fields=["present_count", "expected_count", "status"])
     return {
         "session": session,
+        "event": session,
         "action": action,
-        "checkin_url": url,
-        "qr": checkin.qr_svg(url, scale=8),
-        "refresh_seconds": checkin.REFRESH_SECONDS,
-        "valid_minutes": checkin.DEFAULT_MAX_AGE // 60,
-        "generated_at": timezone.now(),
+        **checkin_views.qr_context(request, link=link, refresh_url=refresh_url),
     }
 
 
@@ -572,33 +518,24 @@ def session_qr_code(request, pk):
     return render(request, "study/sessions/_qr_code.html", _qr_context(request, session))
 
 
+def _sign(session, token, actor):
+    write = services.attendance_sign_out if token.action == "out" else services.attendance_sign_in
+    return write(session=session, actor=actor)
+
+
 @login_required
 def checkin_view(request, pk):
     """What a scan of the screen's code opens: signs the member in (or out) once, or says in
     plain words why not. Repeating it (a second scan, a reload) changes nothing."""
-    user = request.user
-    context = {"crumbs": [{"label": _("签到")}]}
-    try:
-        token = checkin.read_token(request.GET.get("t", ""), "study", pk)
-    except ValidationError as exc:
-        return _checkin_page(request, context, error=exc.messages[0])
-    session = selectors.session_for_checkin(token.object_id)
-    if session is None:
-        raise Http404
-    context["session"] = session
-    write = services.attendance_sign_out if token.action == "out" else services.attendance_sign_in
-    try:
-        result = write(session=session, actor=user)
-    except ValidationError as exc:
-        return _checkin_page(request, context, error=exc.messages[0])
-    context.update(result=result, action=token.action)
-    return _checkin_page(request, context)
-
-
-def _checkin_page(request, context, *, error: str = "") -> HttpResponse:
-    context["error"] = error
-    return render(
-        request, "study/sessions/checkin_result.html", context, status=400 if error else 200
+    return checkin_views.scan(
+        request,
+        pk,
+        kind="study",
+        name="session",
+        find=selectors.session_for_checkin,
+        check_in=lambda session, token: _sign(session, token, request.user),
+        template="study/sessions/checkin_result.html",
+        context={"crumbs": [{"label": _("签到")}]},
     )
 
 
@@ -761,7 +698,7 @@ def review_queue(request):
             "makeup_count": page.paginator.count if tab == "makeup" else makeups.count(),
             "self_count": page.paginator.count if tab == "self" else selfs.count(),
             "org_choices": subtree_choices(user, REVIEW),
-            "querystring_base": _querystring_base(request),
+            "querystring_base": querystring_base(request),
             "crumbs": [{"label": _("学习审核")}],
         },
     )
