@@ -94,6 +94,7 @@ class OrgCompliance:
         "_held",
         "_checks",
         "_statuses",
+        "_status",
     )
 
     def __init__(self, organization, steps: list[Step], held: dict, quick: list) -> None:
@@ -103,6 +104,7 @@ class OrgCompliance:
         self._held = held  # held meetings per bucket, by the bucket's position
         self._checks: list[RuleCheck] | None = None
         self._statuses: list[tuple[ComplianceRule, str]] | None = None
+        self._status: str | None = None
         self.indent = 0
         self.cells: list = []
 
@@ -132,29 +134,51 @@ class OrgCompliance:
     def rule_statuses(self) -> list[tuple[ComplianceRule, str]]:
         """(rule, status) for each rule, from the counts alone."""
         if self._statuses is None:
-            held = self._held
-            statuses = []
-            for rule, minimum, over, not_over in self._quick:
-                if any(held[i] < minimum for i in over):
-                    status = MISSING
-                elif any(held[i] < minimum for i in not_over):
-                    status = PENDING
-                else:
-                    status = HELD
-                statuses.append((rule, status))
-            self._statuses = statuses
+            self._statuses, self._status = _statuses(self._quick, self._held)
         return self._statuses
 
     @property
     def status(self) -> str:
-        statuses = {status for _rule, status in self.rule_statuses()}
-        return MISSING if MISSING in statuses else PENDING if PENDING in statuses else HELD
+        if self._status is None:
+            self._statuses, self._status = _statuses(self._quick, self._held)
+        return self._status
 
     def check_for(self, rule) -> RuleCheck | None:
         for check in self.checks:
             if check.rule.pk == rule.pk:
                 return check
         return None
+
+
+class KindRules(list):
+    """The rules of one kind of organization as (rule, at least, positions of the periods
+    over, positions of those not over), with the statuses already worked out per counts: most
+    organizations of a kind share their counts (one meeting a month, every month), so a county
+    of thousands works out a few hundred distinct ones."""
+
+    def __init__(self, items=()) -> None:
+        super().__init__(items)
+        self.memo: dict[tuple, tuple[list, str]] = {}
+
+
+def _statuses(quick: KindRules, held: tuple) -> tuple[list, str]:
+    """The status of each rule and the overall one, for counts `held`."""
+    found = quick.memo.get(held)
+    if found is not None:
+        return found
+    statuses = []
+    for rule, minimum, over, not_over in quick:
+        if any(held[i] < minimum for i in over):
+            status = MISSING
+        elif any(held[i] < minimum for i in not_over):
+            status = PENDING
+        else:
+            status = HELD
+        statuses.append((rule, status))
+    seen = {status for _rule, status in statuses}
+    overall = MISSING if MISSING in seen else PENDING if PENDING in seen else HELD
+    quick.memo[held] = (statuses, overall)
+    return statuses, overall
 
 
 def active_rules() -> dict[int, list[ComplianceRule]]:
@@ -303,25 +327,26 @@ def compliance(
     # The same per kind for the statuses alone: the buckets of the periods over (a shortfall
     # is missing) and of those not over (a shortfall is pending).
     quick = {
-        kind_id: [
+        kind_id: KindRules(
             (
                 rule,
                 rule.min_count,
-                tuple(bucket for _p, bucket, over in periods if over),
-                tuple(bucket for _p, bucket, over in periods if not over),
+                tuple(position for _p, position, over in periods if over),
+                tuple(position for _p, position, over in periods if not over),
             )
             for rule, periods in kind_steps
-        ]
+        )
         for kind_id, kind_steps in steps.items()
     }
     none = (0,) * len(ordered)
     no_steps: list = []
+    no_rules = KindRules()
     return [
         OrgCompliance(
             org,
             steps.get(org.kind_id, no_steps),
             counts.get(org.pk, none),
-            quick.get(org.kind_id, no_steps),
+            quick.get(org.kind_id, no_rules),
         )
         for org in organizations
     ]
@@ -353,7 +378,8 @@ class Summary:
 def rule_columns(rows: list[OrgCompliance]) -> list[ComplianceRule]:
     """The rules that apply to any of the rows, in the rules' order (kind of organization,
     then kind of meeting)."""
-    found = {rule.pk: rule for row in rows for rule, *_buckets in row._quick}
+    kinds = {id(row._quick): row._quick for row in rows}
+    found = {rule.pk: rule for quick in kinds.values() for rule, *_positions in quick}
     return sorted(
         found.values(),
         key=lambda r: (r.org_kind.sort_order, r.org_kind_id, r.meeting_kind.sort_order, r.pk),
@@ -362,19 +388,29 @@ def rule_columns(rows: list[OrgCompliance]) -> list[ComplianceRule]:
 
 def summarize(rows: list[OrgCompliance], columns: list[ComplianceRule]) -> Summary:
     per_rule = {rule.pk: RuleSummary(rule) for rule in columns}
-    all_met = with_missing = 0
+    # Organizations with the same rules and counts share one list of statuses: count the
+    # lists, then add each up once.
+    shared: dict[int, list] = {}
+    times: dict[int, int] = defaultdict(int)
+    overall: dict[int, int] = defaultdict(int)
     for row in rows:
-        status = row.status
-        all_met += status == HELD
-        with_missing += status == MISSING
-        for rule, check_status in row.rule_statuses():
+        statuses = row.rule_statuses()
+        key = id(statuses)
+        shared[key] = statuses
+        times[key] += 1
+        overall[row.status] += 1
+    for key, statuses in shared.items():
+        n = times[key]
+        for rule, status in statuses:
             line = per_rule[rule.pk]
-            line.checked += 1
-            line.missing += check_status == MISSING
-            line.pending += check_status == PENDING
+            line.checked += n
+            if status == MISSING:
+                line.missing += n
+            elif status == PENDING:
+                line.pending += n
     return Summary(
         checked=len(rows),
-        all_met=all_met,
-        with_missing=with_missing,
+        all_met=overall[HELD],
+        with_missing=overall[MISSING],
         rules=[per_rule[rule.pk] for rule in columns],
     )
