@@ -1,6 +1,7 @@
 """Compliance of organizational life per period: for each organization and each rule of its
-kind, were enough meetings held? One query counts the held meetings per organization, with a
-conditional count per kind of meeting and period checked.
+kind, were enough meetings held? The held meetings are counted per organization and kind,
+month by month, one query per length of period the kinds are read over (see held_counts), and
+kept between two changes of the meetings (HELD_COUNTS).
 
 A rule whose period is shorter than the period looked at is checked in each of its periods
 (the three months of a quarter: "2/3 months met"); a longer one is checked over its own period
@@ -93,18 +94,14 @@ class OrgCompliance:
         "_quick",
         "_held",
         "_checks",
-        "_statuses",
-        "_status",
     )
 
-    def __init__(self, organization, steps: list[Step], held: dict, quick: list) -> None:
+    def __init__(self, organization, steps: list[Step], held: tuple, quick: KindRules) -> None:
         self.organization = organization
         self._steps = steps
-        self._quick = quick  # per rule: (rule, at least, buckets over, buckets not over)
+        self._quick = quick
         self._held = held  # held meetings per bucket, by the bucket's position
         self._checks: list[RuleCheck] | None = None
-        self._statuses: list[tuple[ComplianceRule, str]] | None = None
-        self._status: str | None = None
         self.indent = 0
         self.cells: list = []
 
@@ -133,15 +130,11 @@ class OrgCompliance:
 
     def rule_statuses(self) -> list[tuple[ComplianceRule, str]]:
         """(rule, status) for each rule, from the counts alone."""
-        if self._statuses is None:
-            self._statuses, self._status = _statuses(self._quick, self._held)
-        return self._statuses
+        return _statuses(self._quick, self._held)[0]
 
     @property
     def status(self) -> str:
-        if self._status is None:
-            self._statuses, self._status = _statuses(self._quick, self._held)
-        return self._status
+        return _statuses(self._quick, self._held)[1]
 
     def check_for(self, rule) -> RuleCheck | None:
         for check in self.checks:
