@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -277,13 +276,6 @@ def volunteer_credits_of(person_id: int, year: int) -> QuerySet[VolunteerCredit]
         .select_related("activity", "activity__organization")
         .order_by("-activity__starts_at", "-id")
     )
-
-
-def volunteer_total(person_id: int, year: int) -> Decimal:
-    total = VolunteerCredit.objects.filter(person_id=person_id, year=year).aggregate(
-        s=Sum("hours")
-    )["s"]
-    return total or Decimal("0")
 
 
 def volunteer_years(person_id: int) -> list[int]:

@@ -26,10 +26,9 @@ from ..services.attendance import (
     EXPECTED_ROLES,
     may_manage,
 )
-from .meetings import meetings_visible
+from .meetings import _pk, access_visible_meeting
 
 VIEW = "meetings.view_meeting"
-MANAGE = "meetings.manage_meeting"
 _ROLE_ORDER = Case(
     When(role=AttendeeRole.MEMBER, then=Value(0)),
     When(role=AttendeeRole.INVITED, then=Value(1)),
@@ -38,27 +37,10 @@ _ROLE_ORDER = Case(
 )
 
 
-def _pk(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def access_meeting_for(user, pk) -> Meeting:
-    """A meeting the user may open (the meetings part's rule), or that they record; 404
+    """A meeting the user may open (the meetings part's rule, which counts its recorder); 404
     otherwise."""
-    pk = _pk(pk)
-    if pk is None:
-        raise Http404
-    qs = meetings_visible(user)
-    person_id = getattr(user, "person_id", None)
-    if person_id:
-        qs = qs | Meeting.objects.filter(recorder_id=person_id)
-    found = qs.select_related("kind", "organization").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return access_visible_meeting(user, pk)
 
 
 def access_managed_meeting(user, pk) -> Meeting:

@@ -19,6 +19,7 @@ from ..compliance import OrgCompliance
 from ..enums import AttendanceStatus, AttendeeRole, MeetingStatus, Rsvp
 from ..models import Meeting, MeetingAttendance, MeetingKind
 from ..periods import PeriodRange
+from ..services.meetings import EXPECTED_ROLES
 
 VIEW = "meetings.view_meeting"
 
@@ -47,7 +48,6 @@ def compliance_for(
 
 MANAGE = "meetings.manage_meeting"
 VIEW_PERSON = "orgs.view_person"
-EXPECTED_ROLES = (AttendeeRole.MEMBER, AttendeeRole.INVITED)
 
 
 def _pk(value) -> int | None:

@@ -23,16 +23,17 @@ from grassroots.core.audit import audited
 from grassroots.core.permissions import objects_for, subtree_q, user_can
 from grassroots.orgs.enums import PersonStatus
 from grassroots.orgs.models import Person
+from grassroots.orgs.selectors import search_q
 
 from ..enums import AttendanceStatus, AttendeeRole, MeetingStatus
 from ..models import Meeting, MeetingAttendance
+from .meetings import EXPECTED_ROLES
 
 MANAGE = "meetings.manage_meeting"
 # Scanning opens this long before the start and closes this long after the end (people arrive
 # early; a meeting overruns a little).
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
 CHECKIN_CLOSES_AFTER = timedelta(minutes=30)
-EXPECTED_ROLES = (AttendeeRole.MEMBER, AttendeeRole.INVITED)
 MARKABLE = (AttendanceStatus.PRESENT, AttendanceStatus.LEAVE, AttendanceStatus.ABSENT)
 _COUNTER = {
     AttendanceStatus.PRESENT: "present_count",
@@ -297,9 +298,8 @@ def extra_candidates(actor, meeting: Meeting, query: str = "", limit: int = 20):
     people = people.filter(
         Q(pk__in=scoped) | subtree_q("primary_org__path", meeting.organization.path)
     ).exclude(pk__in=MeetingAttendance.objects.filter(meeting=meeting).values("person_id"))
-    query = (query or "").strip()[:40]
     if query:
-        people = people.filter(Q(name__contains=query) | Q(name_pinyin__startswith=query.lower()))
+        people = people.filter(search_q(query, actor))
     return people.select_related("primary_org").order_by("name_pinyin", "id")[:limit]
 
 

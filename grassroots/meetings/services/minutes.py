@@ -14,7 +14,6 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,20 +24,13 @@ from grassroots.core.uploads import DOCUMENT_KINDS, IMAGE_KINDS, check_file
 from ..enums import MeetingStatus
 from ..models import Meeting, MeetingAttachment, Minutes, MinutesRevision
 from .attendance import require_manager
+from .meetings import meeting_url
 
 TEXT_MAX = 50_000
 DECISIONS_MAX = 10_000
 REASON_MAX = 200
 CAPTION_MAX = 200
 MAX_ATTACHMENTS = 100  # per meeting
-
-
-def meeting_url(meeting: Meeting) -> str:
-    """The meeting's page (its panels show attendance, minutes and files)."""
-    try:
-        return reverse("meetings:meeting_detail", args=[meeting.pk])
-    except NoReverseMatch:  # the page of the meetings part is not wired yet
-        return reverse("meetings:minutes_revisions", args=[meeting.pk])
 
 
 def _clean_text(text: str, decisions: str) -> tuple[str, str]:

@@ -305,6 +305,19 @@ def test_list_costs_the_same_for_many_rows(client, county, secretary, one):
     assert queries_of(client, url) == few
 
 
+def test_my_activities_costs_the_same_for_many_sign_ups(client, county, one):
+    client.force_login(one)
+    url = reverse("meetings:my_activities")
+    for _i in range(2):
+        services.activity_sign_up(activity=activity_of(county.branch1), actor=one)
+    few = queries_of(client, url)
+    for _i in range(10):
+        services.activity_sign_up(activity=activity_of(county.justice), actor=one)
+    assert queries_of(client, url) == few
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="my-activity-row"') == 12
+
+
 def test_detail_costs_the_same_for_many_sign_ups(client, county, secretary, make_user):
     activity = activity_of(county.branch1, capacity=3)
     client.force_login(secretary)

@@ -187,6 +187,7 @@ def test_the_drill_down_lists_the_meetings_of_a_cell(client, county, officer, to
     assert drill.context["held"] == 1
     page = drill.content.decode()
     assert "不计入" in page and held.title in page
+    assert reverse("meetings:meeting_detail", args=[held.pk]) in page
     assert drill.context["span"].key == "2026-03"
 
 

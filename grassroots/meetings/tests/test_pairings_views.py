@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.core.testing import queries_of
-from grassroots.meetings.models import Pairing
+from grassroots.meetings.models import Activity, Pairing
 from grassroots.orgs.tests.factories import PersonFactory
 
 from .test_pairings import SHANGHAI, joint_activity, make_pairing
@@ -160,6 +160,21 @@ def test_the_detail_shows_the_joint_activities_and_quarters(client, officer, pai
         client.get(reverse("meetings:pairing_detail", args=[pairing.pk]) + "?year=1990").status_code
         == 200
     )
+
+
+def test_the_detail_costs_the_same_for_many_joint_activities(client, officer, pairing):
+    year = timezone.localdate().year
+    url = reverse("meetings:pairing_detail", args=[pairing.pk])
+    client.force_login(officer)
+    for day in (10, 11):
+        joint_activity(pairing, datetime(year, 1, day, 9, 0, tzinfo=SHANGHAI))
+    few = queries_of(client, url)
+    for day in range(12, 22):
+        joint_activity(pairing, datetime(year, 1, day, 9, 0, tzinfo=SHANGHAI))
+    assert queries_of(client, url) == few
+    page = client.get(url).content.decode()
+    for activity in Activity.objects.filter(pairing=pairing):
+        assert reverse("meetings:activity_detail", args=[activity.pk]) in page
 
 
 def test_the_contact_list_follows_the_organization(client, county, officer, people):

@@ -4,6 +4,8 @@ the volunteer hours (a member's own, an organization's ledger with its Excel exp
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -543,11 +545,12 @@ def volunteer_mine(request):
         context["no_person"] = True
         return render(request, "meetings/activities/volunteer_mine.html", context)
     year = year_or_current(request.GET.get("year"))
+    credits = list(selectors.volunteer_credits_of(user.person_id, year))
     context.update(
         year=year,
         years=selectors.volunteer_years(user.person_id),
-        credits=selectors.volunteer_credits_of(user.person_id, year),
-        total=selectors.volunteer_total(user.person_id, year),
+        credits=credits,
+        total=sum((c.hours for c in credits), Decimal(0)),
     )
     return render(request, "meetings/activities/volunteer_mine.html", context)
 

@@ -21,7 +21,7 @@ from ..enums import MeetingStatus
 from ..forms_minutes import ExtraAddForm, ExtraSearchForm, MarkForm
 from ..selectors import attendance as selectors
 from ..services import attendance as services
-from ..services.minutes import meeting_url
+from ..services.meetings import meeting_url
 
 TOKEN_KIND = "meeting"
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -151,13 +151,6 @@ def compliance_export(request):
     return workbook_response(write_overview(overview, rows), filename)
 
 
-def _meeting_url(pk) -> str:
-    try:
-        return reverse("meetings:meeting_detail", args=[pk])
-    except NoReverseMatch:  # the meeting pages are not wired
-        return ""
-
-
 @login_required
 def compliance_drill(request):
     """The meetings behind one cell: one organization, one kind of meeting, one period."""
@@ -179,7 +172,6 @@ def compliance_drill(request):
     ).first()
     for meeting in meetings:
         meeting.counts = meeting.status == MeetingStatus.HELD
-        meeting.url = _meeting_url(meeting.pk)
     held = sum(1 for m in meetings if m.counts)
     back = reverse("meetings:compliance") + "?" + _query(organization, span)
     return render(

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,13 +18,11 @@ from ..forms_minutes import AttachmentForm, MinutesForm, RevisionForm
 from ..selectors import attendance as selectors
 from ..services import minutes as services
 from ..services.attendance import may_manage
-from ..services.minutes import meeting_url
+from ..services.meetings import meeting_url
 from .attendance import meeting_crumbs
 
 
 def _minutes_crumbs(meeting, *extra):
-    from django.urls import reverse
-
     return meeting_crumbs(
         meeting,
         {"label": _("会议记录"), "url": reverse("meetings:minutes_revisions", args=[meeting.pk])},

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from grassroots.core import permissions
 from grassroots.core.audit import history_for
 from grassroots.core.forms import apply_service_errors, person_label
-from grassroots.core.views import render_list
+from grassroots.core.views import querystring_base, render_list
 from grassroots.core.workbooks import append_header, workbook_response
 from grassroots.orgs.models import Organization
 from grassroots.orgs.selectors import subtree_choices
@@ -103,7 +103,7 @@ def pairing_list(request):
         "kinds": PairingKind.choices,
         "states": PairingFilterForm.STATES,
         "org_choices": subtree_choices(user, VIEW),
-        "querystring_base": (query.urlencode() + "&") if query else "",
+        "querystring_base": querystring_base(request),
         "export_query": query.urlencode(),
         "can_create": permissions.has_any(user, MANAGE),
         "crumbs": _crumbs(),
@@ -300,13 +300,6 @@ def pairing_end(request, pk):
     )
 
 
-def _activity_url(pk) -> str | None:
-    try:
-        return reverse("meetings:activity_detail", args=[pk])
-    except NoReverseMatch:  # the activity pages are not wired (yet)
-        return None
-
-
 @login_required
 def pairing_detail(request, pk):
     user = request.user
@@ -322,8 +315,6 @@ def pairing_detail(request, pk):
     selectors.pairing_with_counts(pairing, year, today)
     cells = selectors.quarter_cells(pairing, year, today)
     activities = selectors.joint_activities(pairing)
-    for activity in activities:
-        activity.url = _activity_url(activity.pk)
     can_manage = selectors.may_manage(user, pairing)
     return render(
         request,
@@ -338,18 +329,15 @@ def pairing_detail(request, pk):
             "activities": activities,
             "can_manage": can_manage,
             "can_end": can_manage and not pairing.ended_early_on and pairing.ends_on > today,
-            "new_activity_url": _new_activity_url(pairing) if can_manage else None,
+            "new_activity_url": (
+                reverse("meetings:activity_create") + f"?pairing={pairing.pk}"
+                if can_manage
+                else None
+            ),
             "history": history_for(user, pairing),
             "crumbs": _pairing_crumbs(pairing),
         },
     )
-
-
-def _new_activity_url(pairing) -> str | None:
-    try:
-        return reverse("meetings:activity_create") + f"?pairing={pairing.pk}"
-    except NoReverseMatch:
-        return None
 
 
 @login_required
