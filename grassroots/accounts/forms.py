@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core import permissions
 from grassroots.core.forms import BootstrapMixin
+from grassroots.core.forms import org_label as _org_label
 from grassroots.core.validators import normalize_mobile
 
 from .models import Role, User
@@ -34,10 +35,6 @@ class PasswordChangeForm(BootstrapMixin, auth_forms.PasswordChangeForm):
                 forms.ValidationError(_("新密码不能与原密码相同。"), code="password_unchanged"),
             )
         return cleaned
-
-
-def _org_label(org) -> str:
-    return f"{'　' * (org.depth - 1)}{org.name}"
 
 
 class UserCreateForm(BootstrapMixin, forms.Form):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from grassroots.core import permissions
 from grassroots.core.forms import apply_service_errors
-from grassroots.core.views import render_list
+from grassroots.core.views import querystring_base, render_list
 from grassroots.orgs.selectors import access_organization
 
 from . import selectors, services
@@ -62,12 +62,6 @@ def _tabs(user) -> list[dict]:
     return tabs
 
 
-def _querystring(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return (query.urlencode() + "&") if query else ""
-
-
 def _shown_once(response):
     """A page with a password on it: never cached, never stored by the browser."""
     add_never_cache_headers(response)
@@ -96,7 +90,7 @@ def user_list(request):
     context = {
         "form": form,
         "page_obj": page,
-        "querystring_base": _querystring(request),
+        "querystring_base": querystring_base(request),
         "tabs": _tabs(user),
         "tab": "users",
         "crumbs": [{"label": _("账号")}],
@@ -469,7 +463,7 @@ def grant_list(request):
         "organization": organization,
         "page_obj": page,
         "revocable": revocable,
-        "querystring_base": _querystring(request),
+        "querystring_base": querystring_base(request),
         "history": selectors.grant_history(user, organization=organization),
         "tabs": _tabs(user),
         "tab": "grants",

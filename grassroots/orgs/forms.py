@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import BootstrapMixin, DateInput
+from grassroots.core.forms import BootstrapMixin, DateInput, org_label
 
 from .enums import Education, Gender, PersonStatus, PoliticalStatus
 from .models import Organization, OrganizationKind, Person, Position
@@ -43,7 +43,7 @@ class OrganizationPickForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, queryset, target_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = queryset
-        self.fields["target"].label_from_instance = lambda o: f"{'　' * (o.depth - 1)}{o.name}"
+        self.fields["target"].label_from_instance = org_label
         if target_label:
             self.fields["target"].label = target_label
 
@@ -111,9 +111,7 @@ class PersonCreateForm(PersonForm):
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
-        self.fields["organization"].label_from_instance = lambda o: (
-            f"{'　' * (o.depth - 1)}{o.name}"
-        )
+        self.fields["organization"].label_from_instance = org_label
         self.order_fields(["organization", *PersonForm.Meta.fields, "joined_on"])
 
 
@@ -125,9 +123,7 @@ class TransferForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
-        self.fields["organization"].label_from_instance = lambda o: (
-            f"{'　' * (o.depth - 1)}{o.name}"
-        )
+        self.fields["organization"].label_from_instance = org_label
 
 
 class PersonStatusForm(BootstrapMixin, forms.Form):

@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grassroots.core.forms import BootstrapMixin
+from grassroots.core.forms import DATETIME_INPUT_FORMATS, BootstrapMixin, DateTimeInput
+from grassroots.core.forms import org_label as _org_label
 
 from .enums import CHOICE_TYPES, Difficulty, QuestionType
 from .grading import letters
@@ -17,17 +18,6 @@ from .models import Contest, Quiz, Tag
 
 _LETTERS = letters(8)
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-def _org_label(org) -> str:
-    return f"{'　' * (org.depth - 1)}{org.name}"
 
 
 class QuestionForm(BootstrapMixin, forms.Form):
@@ -252,7 +242,7 @@ class QuizForm(BootstrapMixin, forms.ModelForm):
             "不选表示从全部题目中抽取；选多个时，含任一标签的题目都可抽取。"
         )
         for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            self.fields[name].input_formats = DATETIME_INPUT_FORMATS
         if self.instance.pk:
             del self.fields["organization"]
         if published:

@@ -22,7 +22,6 @@ from grassroots.orgs.roster.workbooks import defuse_formula
 
 from .grading import letters, normalize
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_NAME = "题目"
 HELP_SHEET = "填写说明"
 MAX_ROWS = 2_000

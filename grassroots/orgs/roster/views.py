@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grassroots.core import permissions
+from grassroots.core.workbooks import XLSX_CONTENT_TYPE
 
 from ..models import RosterImportStatus
 from ..views import people_filter_from
 from . import selectors, services
 from .forms import RosterUploadForm
 from .plan import ACTION_LABELS, CREATE, ERROR, IMPORT_CODENAME, UNCHANGED, UPDATE
-from .workbooks import XLSX_CONTENT_TYPE, build_template, write_export
+from .workbooks import build_template, write_export
 
 PREVIEW_PAGE_SIZE = 200
 TEMPLATE_MAX_ORGS = 10_000

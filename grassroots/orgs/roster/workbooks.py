@@ -28,7 +28,6 @@ from .columns import (
 )
 from .reader import MAX_ROWS, SHEET_NAME
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HELP_SHEET = "填写说明"
 ORG_SHEET = "组织代码"
 DATE_FORMAT = "yyyy-mm-dd"

@@ -112,3 +112,21 @@ def test_a_member_s_quizzes_and_a_review(client, county):
     few = [queries_of(client, url) for url in urls]
     add(10)
     assert [queries_of(client, url) for url in urls] == few
+
+
+def test_manage_and_bank_lists(client, county, make_user):
+    secretary = make_user("branch_secretary", county.branch1)
+    client.force_login(secretary)
+
+    def add(n):
+        for _i in range(n):
+            questions = [QuestionFactory(organization=county.branch1, tags=["党章"])]
+            make_quiz(county.branch1, questions=questions)
+
+    urls = [reverse("quizzes:manage"), reverse("quizzes:bank")]
+    add(1)
+    assert "党章党规知识测试" in client.get(urls[0]).content.decode()
+    assert "党支部党员大会" in client.get(urls[1]).content.decode()
+    few = [queries_of(client, url) for url in urls]
+    add(10)
+    assert [queries_of(client, url) for url in urls] == few

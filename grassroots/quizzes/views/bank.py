@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from grassroots.core import permissions
 from grassroots.core.audit import history_for
 from grassroots.core.forms import apply_service_errors
-from grassroots.core.views import render_list
+from grassroots.core.views import querystring_base, render_list
+from grassroots.core.workbooks import XLSX_CONTENT_TYPE
 
 from ..enums import ImportStatus
 from ..forms import ImportUploadForm, QuestionFilterForm, QuestionForm
@@ -22,7 +23,7 @@ from ..importing import ERROR, EXISTING, NEW, REPEATED, STATUS_LABELS
 from ..selectors import bank as selectors
 from ..services import bank as services
 from ..services import imports as import_services
-from ..workbooks import XLSX_CONTENT_TYPE, build_template
+from ..workbooks import build_template
 
 PAGE_SIZE = 50
 PREVIEW_PAGE_SIZE = 200
@@ -75,15 +76,13 @@ def bank(request):
     _require(user)
     form, flt = question_filter_from(request, user)
     page = Paginator(selectors.bank_list(user, flt), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "flt": flt,
         "page_obj": page,
         "tags": selectors.tag_choices(),
         "org_choices": selectors.bank_organizations(user)[:300],
-        "querystring_base": (query.urlencode() + "&") if query else "",
+        "querystring_base": querystring_base(request),
         "crumbs": crumbs()[:1] + [{"label": _("题库")}],
     }
     return render_list(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from grassroots.core import permissions
 from grassroots.core.audit import history_for
 from grassroots.core.forms import apply_service_errors
-from grassroots.core.views import render_list
+from grassroots.core.views import querystring_base, render_list
 from grassroots.orgs.enums import PersonStatus
 from grassroots.orgs.models import Person
 from grassroots.orgs.selectors import search_q
@@ -73,14 +73,12 @@ def manage(request):
     if status in QuizStatus.values:
         quizzes = quizzes.filter(status=status)
     page = Paginator(quizzes, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     context = {
         "page_obj": page,
         "query": query,
         "status": status,
         "statuses": QuizStatus.choices,
-        "querystring_base": (params.urlencode() + "&") if params else "",
+        "querystring_base": querystring_base(request),
         "manageable": set(
             selectors.quizzes_managed(user)
             .filter(pk__in=[q.pk for q in page])
@@ -248,15 +246,13 @@ def picker_context(request, organization, chosen_ids: set[int]) -> dict:
     flt.organization = None
     pool = bank_selectors.filter_questions(bank_selectors.question_pool(organization), flt)
     page = Paginator(pool, PICK_PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return {
         "form": form,
         "flt": flt,
         "page_obj": page,
         "chosen_ids": chosen_ids,
         "tags": bank_selectors.tag_choices(),
-        "querystring_base": (params.urlencode() + "&") if params else "",
+        "querystring_base": querystring_base(request),
     }
 
 
@@ -375,7 +371,7 @@ def quiz_people(request, pk):
             "query": query,
             "found": found,
             "page_obj": invitees,
-            "querystring_base": f"q={query}&" if query else "",
+            "querystring_base": querystring_base(request),
             "crumbs": quiz_crumbs(quiz, {"label": _("参加人员")}),
         },
     )

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.core.views import render_list
+from grassroots.core.views import querystring_base, render_list
+from grassroots.core.workbooks import XLSX_CONTENT_TYPE
 from grassroots.orgs.models import Organization
 
 from ..selectors import quizzes as quiz_selectors
 from ..selectors import results as selectors
 from ..services.attempts import LAZY_SWEEP_LIMIT, close_expired_attempts
-from ..workbooks import XLSX_CONTENT_TYPE, write_results
+from ..workbooks import write_results
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
@@ -81,9 +82,6 @@ def results(request, pk):
         )
         context["page_obj"] = page
         context["branches"] = selectors.with_organizations(page.object_list, by_path=bool(depth))
-        params = request.GET.copy()
-        params.pop("page", None)
-        context["querystring_base"] = params.urlencode() + "&"
     else:
         page = selectors.board_page(
             selectors.leaderboard(quiz, scope, organization=org),
@@ -92,9 +90,7 @@ def results(request, pk):
         )
         context["page_obj"] = page
         context["rows"] = selectors.ranked(page, (page.number - 1) * PAGE_SIZE)
-        params = request.GET.copy()
-        params.pop("page", None)
-        context["querystring_base"] = (params.urlencode() + "&") if params else ""
+    context["querystring_base"] = querystring_base(request)
     back = (
         {"label": _("测试管理"), "url": reverse("quizzes:manage")}
         if officer

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import BootstrapMixin
+from grassroots.core.forms import BootstrapMixin, org_label
 
 from ..enums import MaterialKind
 
@@ -49,7 +49,7 @@ class MaterialForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
         field.queryset = organizations
-        field.label_from_instance = lambda o: f"{'　' * (o.depth - 1)}{o.name}"
+        field.label_from_instance = org_label
         if has_file:
             self.fields["file"].help_text = _(
                 "已有文件；如需替换，请选择新文件（PDF、Word 或纯文本，不超过 20 MB）。"

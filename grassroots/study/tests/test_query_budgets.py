@@ -61,3 +61,21 @@ def test_review_queue(client, county, make_user, tab):
     few = queries_of(client, url)
     add(10)
     assert queries_of(client, url) == few
+
+
+def test_session_list(client, county, make_user):
+    officer = make_user("org_dept_admin", county.root)
+    client.force_login(officer)
+    orgs = (county.branch1, county.branch2, county.community)
+
+    def add(n):
+        for i in range(n):
+            member = member_with_account(make_user, orgs[i % 3])
+            session_with([member.person], organization=orgs[i % 3])
+
+    url = reverse("study:sessions")
+    add(1)
+    assert "专题学习" in client.get(url).content.decode()
+    few = queries_of(client, url)
+    add(10)
+    assert queries_of(client, url) == few
