@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "grassroots.study",
     "grassroots.quizzes",
     "grassroots.meetings",
+    "grassroots.evaluations",
+    "grassroots.cadres",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("study/", include("grassroots.study.urls")),
     path("quizzes/", include("grassroots.quizzes.urls")),
     path("meetings/", include("grassroots.meetings.urls")),
+    path("evaluations/", include("grassroots.evaluations.urls")),
+    path("cadres/", include("grassroots.cadres.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

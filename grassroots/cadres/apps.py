@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CadresConfig(AppConfig):
+    name = "grassroots.cadres"
+    label = "cadres"
+    verbose_name = _("挂职锻炼")
+
+    def ready(self) -> None:
+        from grassroots.core import audit, permissions
+
+        from . import models
+
+        permissions.register(
+            "cadres",
+            {
+                "cadres.view_program": _("查看挂职批次、挂职干部及其报告、请假和考核"),
+                "cadres.manage_program": _(
+                    "设置挂职批次和岗位，发布选派通知，匹配岗位，派出和管理挂职干部"
+                ),
+                "cadres.approve_program": _("审批挂职人选，处理公示异议，审批请假，确定考核结果"),
+            },
+            roles={
+                "org_dept_admin": [
+                    "cadres.view_program",
+                    "cadres.manage_program",
+                    "cadres.approve_program",
+                ],
+                "committee_admin": ["cadres.view_program"],
+                "discipline_inspector": ["cadres.view_program"],
+            },
+        )
+        for model in (
+            models.Program,
+            models.Post,
+            models.Application,
+            models.Secondment,
+            models.WorkPlan,
+            models.LeaveRule,
+            models.LeaveRequest,
+            models.Appraisal,
+        ):
+            audit.register(model)
