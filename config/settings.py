@@ -251,6 +251,10 @@ STUDY_REFLECTION_MIN_LENGTH = env.int("STUDY_REFLECTION_MIN_LENGTH", default=300
 # The largest file or photo attached to a meeting, and the largest photo of an activity.
 MEETINGS_ATTACHMENT_MAX_MB = env.int("MEETINGS_ATTACHMENT_MAX_MB", default=10)
 ACTIVITY_PHOTO_MAX_MB = env.int("ACTIVITY_PHOTO_MAX_MB", default=10)
+# Cadre secondment: how many days back a leave request may start (sick leave filed on return),
+# and the size cap of a leave attachment (a doctor's note).
+CADRES_LEAVE_BACKDATE_DAYS = env.int("CADRES_LEAVE_BACKDATE_DAYS", default=7)
+CADRES_LEAVE_ATTACHMENT_MAX_MB = env.int("CADRES_LEAVE_ATTACHMENT_MAX_MB", default=10)
 
 # --- Audit ------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -130,3 +130,31 @@ class AppraisalResult(models.TextChoices):
     GOOD = "good", _("良好")
     PASS = "pass", _("合格")
     FAIL = "fail", _("不合格")
+
+
+class EventAction(models.TextChoices):
+    """What a step on a secondment's timeline was (SecondmentEvent.action)."""
+
+    MATCHED = "matched", _("匹配岗位")
+    APPROVED = "approved", _("审批通过")
+    PUBLICITY = "publicity", _("进入公示")
+    CONFIRMED = "confirmed", _("公示期满无异议")
+    PLACED = "placed", _("到岗")
+    COMPLETED = "completed", _("挂职期满")
+    ARCHIVED = "archived", _("归档")
+    WITHDRAWN = "withdrawn", _("撤销")
+    MANAGERS_SET = "managers_set", _("确定联系领导和小组")
+    PLAN_SUBMITTED = "plan_submitted", _("提交工作计划")
+    PLAN_APPROVED = "plan_approved", _("同意工作计划")
+    PLAN_RETURNED = "plan_returned", _("退回工作计划")
+    REPORT_SUBMITTED = "report_submitted", _("提交报告")
+    REPORT_COMMENTED = "report_commented", _("接收单位提出意见")
+    LEAVE_REQUESTED = "leave_requested", _("申请请假")
+    LEAVE_APPROVED = "leave_approved", _("请假获批")
+    LEAVE_REJECTED = "leave_rejected", _("请假未获批准")
+    LEAVE_CANCELLED = "leave_cancelled", _("撤回请假")
+    LEAVE_RETURNED = "leave_returned", _("销假")
+    OBJECTION_ANSWERED = "objection_answered", _("答复公示异议")
+    SUMMARY_SUBMITTED = "summary_submitted", _("提交挂职总结")
+    APPRAISED = "appraised", _("确定考核结果")
+    COMMENDED = "commended", _("表彰")

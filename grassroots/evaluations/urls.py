@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from . import urls_ballots, urls_campaigns
 
 app_name = "evaluations"
 
-urlpatterns: list = []
+urlpatterns = [*urls_campaigns.urlpatterns, *urls_ballots.urlpatterns]
