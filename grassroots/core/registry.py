@@ -33,6 +33,17 @@ class Registry:
         return sorted(self._items.values(), key=lambda i: (i.order, i.key))
 
 
+@dataclass(frozen=True)
+class PersonFilter:
+    """A choice of the people list's "经历" filter that another app supplies (有挂职经历):
+    `q()` is a Q on orgs.Person, applied in the same query as the list."""
+
+    key: str
+    order: int
+    label: object  # a lazy translated string
+    q: Callable  # () -> Q on Person
+
+
 @dataclass
 class DemoContext:
     """What the demo county gives the apps that add their own demo records: organizations by
@@ -54,5 +65,6 @@ class DemoStep:
 
 
 person_panels = Registry()
+person_filters = Registry()
 home_counters = Registry()
 demo_steps = Registry()

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import BootstrapMixin, DateInput, org_label
+from grassroots.core.registry import person_filters
 
 from .enums import Education, Gender, PersonStatus, PoliticalStatus
 from .models import Organization, OrganizationKind, Person, Position
@@ -137,6 +138,11 @@ class PositionForm(BootstrapMixin, forms.ModelForm):
         widgets = {"started_on": DateInput(), "ended_on": DateInput()}
 
 
+def _experience_choices() -> list[tuple[str, str]]:
+    """The people list's 经历 choices that apps registered (有挂职经历, ...)."""
+    return [("", _("全部经历"))] + [(f.key, f.label) for f in person_filters.items()]
+
+
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), max_length=40, required=False)
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -155,3 +161,4 @@ class PeopleFilterForm(forms.Form):
     education = forms.ChoiceField(
         label=_("学历"), choices=[("", _("全部学历"))] + list(Education.choices), required=False
     )
+    experience = forms.ChoiceField(label=_("经历"), choices=_experience_choices, required=False)

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from grassroots.core import permissions
 from grassroots.core.permissions import access, objects_for
+from grassroots.core.registry import person_filters
 
 from . import counts as org_counts
 from .enums import PARTY_STATUSES, OrgStatus, PersonStatus
@@ -273,6 +274,7 @@ class PeopleFilter:
     status: str = PersonStatus.ACTIVE
     gender: str = ""
     education: str = ""
+    experience: str = ""  # the key of a registered core.registry.person_filters entry
 
 
 def people_for(user, codename: str = "orgs.view_person", *, own: bool = False) -> QuerySet[Person]:
@@ -329,6 +331,10 @@ def filter_people(
         qs = qs.filter(gender=flt.gender)
     if flt.education:
         qs = qs.filter(education=flt.education)
+    if flt.experience:
+        chosen = {f.key: f for f in person_filters.items()}.get(flt.experience)
+        if chosen is not None:
+            qs = qs.filter(chosen.q())
     if flt.position:
         qs = qs.filter(
             Q(job_title__contains=flt.position)

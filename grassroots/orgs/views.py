@@ -336,6 +336,7 @@ def people_filter_from(request) -> tuple[PeopleFilterForm, selectors.PeopleFilte
         status=cleaned.get("status", ""),
         gender=cleaned.get("gender", ""),
         education=cleaned.get("education", ""),
+        experience=cleaned.get("experience", ""),
     )
     return form, flt
 
@@ -362,6 +363,7 @@ def people_list(request):
         "can_export": permissions.has_any(user, "orgs.export_roster"),
         "can_import": permissions.has_any(user, "orgs.import_roster"),
         "can_add": permissions.has_any(user, "orgs.manage_person"),
+        "experience_choices": list(form.fields["experience"].choices),
         "crumbs": [{"label": _("人员")}],
     }
     return render_list(
