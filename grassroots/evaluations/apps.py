@@ -29,3 +29,6 @@ class EvaluationsConfig(AppConfig):
         # Ballots, scores, receipts and tokens are never audited: a log line with a time would
         # pair a rater with a ballot.
         audit.register(models.Campaign)
+        from . import navigation
+
+        navigation.register()

@@ -49,7 +49,11 @@ class Campaign(TimeStampedModel):
     # own pages link to it; the engine never reads it.
     source = models.CharField(_("来源"), max_length=40, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("创建人"),
     )
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 

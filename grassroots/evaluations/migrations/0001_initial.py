@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('draft', '筹备中'), ('open', '测评中'), ('closed', '已结束'), ('cancelled', '已取消')], default='draft', max_length=10, verbose_name='状态')),
                 ('source', models.CharField(blank=True, editable=False, max_length=40, verbose_name='来源')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
                 ('organization', models.ForeignKey(help_text='组织测评的单位；其下级的管理人员可以看到测评结果。', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='组织单位')),
             ],
             options={
