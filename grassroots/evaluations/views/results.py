@@ -1,0 +1,74 @@
+"""Results pages: the table of a campaign's results (and its printable version) and the Excel
+export, for holders of evaluations.view_campaign on the campaign's organization. Aggregates
+only: no page or file lists a ballot of an anonymous group."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from grassroots.core.permissions import user_can
+from grassroots.core.workbooks import workbook_response
+
+from ..exports import write_results
+from ..selectors import results as selectors
+
+
+@login_required
+def campaign_results(request, pk):
+    campaign = selectors.access_results(request.user, pk)
+    result = selectors.tally(campaign)
+    printable = request.GET.get("print") == "1"
+    return render(
+        request,
+        "evaluations/results/print.html" if printable else "evaluations/results/results.html",
+        {
+            "campaign": campaign,
+            "result": result,
+            "rows": selectors.ordered(result),
+            "can_manage": user_can(request.user, selectors.MANAGE, campaign),
+            "crumbs": [
+                {
+                    "label": campaign.title,
+                    "url": reverse("evaluations:campaign_detail", args=[campaign.pk]),
+                },
+                {"label": _("测评结果")},
+            ],
+        },
+    )
+
+
+@login_required
+def campaign_results_xlsx(request, pk):
+    campaign = selectors.access_results(request.user, pk)
+    result = selectors.tally(campaign)
+    workbook = write_results(result)
+    return workbook_response(workbook, _("%(title)s测评结果.xlsx") % {"title": campaign.title})
+
+
+@login_required
+def named_ballots(request, pk):
+    """实名票: the ballots of named groups with their raters, for the campaign's managers."""
+    campaign = selectors.access_named_ballots(request.user, pk)
+    return render(
+        request,
+        "evaluations/results/named_ballots.html",
+        {
+            "campaign": campaign,
+            "dimensions": list(campaign.dimensions.all()),
+            "rows": selectors.named_ballots(campaign),
+            "crumbs": [
+                {
+                    "label": campaign.title,
+                    "url": reverse("evaluations:campaign_detail", args=[campaign.pk]),
+                },
+                {
+                    "label": _("测评结果"),
+                    "url": reverse("evaluations:campaign_results", args=[campaign.pk]),
+                },
+                {"label": _("实名测评票")},
+            ],
+        },
+    )
