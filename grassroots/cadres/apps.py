@@ -10,7 +10,7 @@ class CadresConfig(AppConfig):
     def ready(self) -> None:
         from grassroots.core import audit, permissions
 
-        from . import models
+        from . import models, reminders  # noqa: F401  (reminders registers the daily jobs)
 
         permissions.register(
             "cadres",
@@ -42,3 +42,20 @@ class CadresConfig(AppConfig):
             models.Appraisal,
         ):
             audit.register(model)
+        from . import home, navigation, panels
+
+        home.register()
+        navigation.register()
+        panels.register()
+        self._ready_people_filter()
+
+    @staticmethod
+    def _ready_people_filter() -> None:
+        """The people list's 经历 filter offers 有挂职经历."""
+        from grassroots.core.registry import PersonFilter, person_filters
+
+        from .selectors.archive import people_with_secondment_q
+
+        person_filters.register(
+            PersonFilter("cadres.seconded", 60, _("有挂职经历"), people_with_secondment_q)
+        )

@@ -21,6 +21,7 @@ class CoreConfig(AppConfig):
         audit.register(models.CalendarDay, exclude=("updated_at",))
         for group in (
             navigation.NavGroup("study", _("学习培训"), "mortarboard", 40),
+            navigation.NavGroup("cadres", _("干部工作"), "briefcase", 50),
             navigation.NavGroup("life", _("组织生活"), "people", 60),
             navigation.NavGroup("admin", _("系统管理"), "gear", 80),
         ):

@@ -7,14 +7,17 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from grassroots.core import navigation
 
-    navigation.register(
-        navigation.NavItem(
+    for key, label, url_name, icon, order, codename in (
+        (
             "evaluations",
             _("民主测评"),
             "evaluations:campaign_list",
             "ui-checks",
-            66,
+            55,
             "evaluations.view_campaign",
-            group="life",
+        ),
+        ("evaluations.mine", _("我的测评"), "evaluations:my_campaigns", "pencil-square", 56, None),
+    ):
+        navigation.register(
+            navigation.NavItem(key, label, url_name, icon, order, codename, group="cadres")
         )
-    )
