@@ -37,6 +37,7 @@ sys.path.insert(0, str(BENCH_DIR))
 TARGET_P95_MS = 150.0
 TARGET_RATIO = 3.0
 COMPLIANCE_P95_MS = 300.0  # a county-wide compliance view counts six years of meetings
+TALLY_P95_MS = 1000.0  # the tally of 1,000 subjects and 100,000 ballots
 ROSTER_ROWS = 10_000
 
 
@@ -624,6 +625,80 @@ def build_meeting_cases(data) -> list[Case]:
     return cases
 
 
+def build_cadre_cases(data, cadres) -> list[Case]:
+    """The tally of a 1,000-subject evaluation with 100,000 ballots (selector and pages), and the
+    dashboard of a program with 500 cadres."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from grassroots.accounts.models import User
+    from grassroots.evaluations.models import Campaign
+    from grassroots.evaluations.selectors.results import tally
+
+    backend = "grassroots.accounts.backends.MobileOrStaffNumberBackend"
+    officer = Client()
+    officer.force_login(User.objects.get(pk=data.officer_id), backend=backend)
+
+    def get(url):
+        return lambda: officer.get(url)
+
+    def tally_once():
+        campaign = Campaign.objects.get(pk=cadres.campaign_id)
+        return len(tally(campaign).subjects)
+
+    results = reverse("evaluations:campaign_results", args=[cadres.campaign_id])
+    dashboard = reverse("cadres:program_dashboard", args=[cadres.program_id])
+    return [
+        Case(
+            f"bare: {cadres.cadres} cadres of a program",
+            "cadres program",
+            lambda: bare_cadres(cadres.program_id),
+        ),
+        Case(
+            f"program dashboard, {cadres.cadres} cadres",
+            "cadres program",
+            get(dashboard),
+        ),
+        Case(
+            "program dashboard, late reports only",
+            "cadres program",
+            get(dashboard + "?late=1"),
+        ),
+        Case(
+            f"tally(), {cadres.subjects:,} subjects, {cadres.ballots:,} ballots",
+            "evaluation tally",
+            _as_response(tally_once),
+            target=TALLY_P95_MS,
+        ),
+        Case(
+            f"results page, {cadres.subjects:,} subjects",
+            "evaluation tally",
+            get(results),
+            target=TALLY_P95_MS,
+        ),
+        Case(
+            "results Excel export",
+            "evaluation tally",
+            get(reverse("evaluations:campaign_results_xlsx", args=[cadres.campaign_id])),
+            target=TALLY_P95_MS,
+        ),
+    ]
+
+
+def bare_cadres(program_id: int):
+    """The program's cadres with their person and post, in one query, no template."""
+    from django.http import HttpResponse
+
+    from grassroots.cadres.models import Secondment
+
+    rows = list(
+        Secondment.objects.filter(program_id=program_id)
+        .select_related("person", "post__host")
+        .values_list("person__name", "post__title", "post__host__name", "status")
+    )
+    return HttpResponse(str(len(rows)))
+
+
 # --- Roster import -------------------------------------------------------------------------
 
 
@@ -691,6 +766,9 @@ def main() -> None:
     parser.add_argument(
         "--no-meetings", action="store_true", help="no meetings and attendance, no their pages"
     )
+    parser.add_argument(
+        "--no-cadres", action="store_true", help="no secondment program, evaluation or ballot race"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
@@ -701,6 +779,7 @@ def main() -> None:
 
     django.setup()
     import generate
+    import generate_cadres
     import generate_meetings
     import generate_study
     from django.core.management import call_command
@@ -735,10 +814,19 @@ def main() -> None:
                 log(f"  done in {meetings.seconds:.1f} s")
                 meeting_checks = generate_meetings.check(log)
             meeting_share = generate_meetings.compliance_share(log)
+        cadres = None
+        if not args.no_cadres:
+            cadres = generate_cadres.existing() if args.reuse else None
+            if cadres is None:
+                cadre_size = generate_cadres.SMALL if args.small else generate_cadres.FULL
+                log("Generating a secondment program and a county-wide evaluation…")
+                cadres = generate_cadres.generate(cadre_size, data, seed=args.seed, log=log)
+                log(f"  done in {cadres.seconds:.1f} s")
         cases = build_cases(data)
         study_cases = build_study_cases(data, study) if study else []
         meeting_cases = build_meeting_cases(data) if meetings else []
-        for case in cases + study_cases + meeting_cases:
+        cadre_cases = build_cadre_cases(data, cadres) if cadres else []
+        for case in cases + study_cases + meeting_cases + cadre_cases:
             measure(case, args.requests)
             log(f"  {case.label}: p95 {percentile(case.times, 95):.1f} ms, {case.queries} queries")
         roster_status, roster_note = (
@@ -750,6 +838,12 @@ def main() -> None:
 
             log("Quiz submissions, 200 at once, each twice, against gunicorn…")
             race = quiz_submit_race.run(data, log=log)
+        ballot_race = None
+        if cadres and not args.no_race:
+            import ballot_race as ballot_race_step
+
+            log("Anonymous ballots, 100 codes at once, each twice, against gunicorn…")
+            ballot_race = ballot_race_step.run(data, log=log)
 
         if db_label == "sqlite":
             version = connection.Database.sqlite_version
@@ -810,9 +904,24 @@ def main() -> None:
                     + (" (ok)" if not any(meeting_checks.values()) else " (**MISMATCH**)")
                 )
             lines += ["", *table(meeting_cases)]
+        if cadres:
+            lines += [
+                "",
+                "## Secondment and evaluations",
+                "",
+                f"- data: a program of {cadres.cadres} placed cadres with {cadres.reports:,} "
+                f"reports ({cadres.late_reports:,} late) and {cadres.leave_requests:,} leave "
+                f"requests; an evaluation of {cadres.subjects:,} subjects with "
+                f"{cadres.ballots:,} ballots and {cadres.scores:,} scores"
+                + (f"; generated in {cadres.seconds:.1f} s" if cadres.seconds else ""),
+                "",
+                *table(cadre_cases),
+            ]
+            if ballot_race:
+                lines += ["", f"Ballot race: {ballot_race.summary()}."]
         if args.explain:
             lines += ["", "## Slowest queries", ""]
-            for case in cases + study_cases + meeting_cases:
+            for case in cases + study_cases + meeting_cases + cadre_cases:
                 for ms, sql in case.slowest[:1]:
                     lines += [
                         f"### {case.label}: {ms:.1f} ms",
