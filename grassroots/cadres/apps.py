@@ -42,8 +42,9 @@ class CadresConfig(AppConfig):
             models.Appraisal,
         ):
             audit.register(model)
-        from . import home, navigation, panels
+        from . import demo, home, navigation, panels
 
+        demo.register()
         home.register()
         navigation.register()
         panels.register()

@@ -1,0 +1,5 @@
+"""Stub: replaced by its owner (the demo's secondment program)."""
+
+
+def register() -> None:
+    pass
