@@ -247,6 +247,9 @@ def run(data, *, tokens: int = 100, workers: int = 4, threads: int = 8, log=prin
         return result
     finally:
         server.stop()
+        from grassroots.evaluations.models import Score
+
+        Score.objects.filter(campaign=campaign).delete()  # scores protect the scale's levels
         campaign.delete()
 
 
