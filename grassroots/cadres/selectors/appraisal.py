@@ -94,6 +94,9 @@ def secondment_rounds(secondment: Secondment, rel: Relation) -> list[RoundView]:
             view.show_tally = True
             view.links = campaign_links(r.campaign)
             subject = subjects.get(r.campaign_id)
+            if subject is not None and "tokens" in view.links:
+                # This cadre's codes only, not the whole batch's.
+                view.links["tokens"] += f"?subject={subject.pk}"
             if subject is not None:
                 rows = tally(r.campaign, subjects=[subject.pk]).subjects
                 view.result = rows[0] if rows else None

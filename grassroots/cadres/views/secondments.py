@@ -68,10 +68,23 @@ def my_secondments(request):
     )
 
 
+def _local_next(request) -> str:
+    """`?next=` when it is a page of this site: a list that sent the officer here (the
+    placement page sets managers cadre after cadre) gets them back."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 def _form_page(request, secondment, rel, form, *, act, done, title, danger=False, testid=""):
     from grassroots.core.views import simple_form_page
 
-    back = reverse("cadres:secondment_detail", args=[secondment.pk])
+    back = _local_next(request) or reverse("cadres:secondment_detail", args=[secondment.pk])
     return simple_form_page(
         request,
         form,
@@ -115,6 +128,10 @@ def secondment_managers(request, pk):
     initial = {"host_leader": secondment.host_leader_id, "group": secondment.group_id}
     if not secondment.host_leader_id and secondment.post.host_leader_id:
         initial["host_leader"] = secondment.post.host_leader_id
+    if not secondment.group_id:
+        only = list(secondment.program.groups.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            initial["group"] = only[0]  # a program with one group: nothing to choose
     form = ManagersForm(
         request.POST or None,
         initial=initial,
