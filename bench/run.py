@@ -665,6 +665,11 @@ def build_cadre_cases(data, cadres) -> list[Case]:
             get(dashboard + "?late=1"),
         ),
         Case(
+            "bare: points per subject, one grouped query",
+            "evaluation tally",
+            lambda: bare_tally(cadres.campaign_id),
+        ),
+        Case(
             f"tally(), {cadres.subjects:,} subjects, {cadres.ballots:,} ballots",
             "evaluation tally",
             _as_response(tally_once),
@@ -683,6 +688,22 @@ def build_cadre_cases(data, cadres) -> list[Case]:
             target=TALLY_P95_MS,
         ),
     ]
+
+
+def bare_tally(campaign_id: int):
+    """The sum of points per subject of a campaign in one grouped query, no template."""
+    from django.db.models import Sum
+    from django.http import HttpResponse
+
+    from grassroots.evaluations.models import Score
+
+    rows = list(
+        Score.objects.filter(campaign_id=campaign_id)
+        .values("subject_id")
+        .annotate(points=Sum("points"))
+        .values_list("subject_id", "points")
+    )
+    return HttpResponse(str(len(rows)))
 
 
 def bare_cadres(program_id: int):

@@ -18,9 +18,12 @@ them.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, Sum
 
 from grassroots.core.permissions import access
@@ -28,6 +31,7 @@ from grassroots.core.permissions import access
 from ..enums import CampaignStatus
 from ..models import Ballot, Campaign, Dimension, Rater, RaterGroup, Receipt, Score, Subject, Token
 
+CLOSED_TALLY_SECONDS = 7 * 24 * 3600
 VIEW = "evaluations.view_campaign"
 MANAGE = "evaluations.manage_campaign"
 CENT = Decimal("0.01")
@@ -65,9 +69,10 @@ class GroupResult:
     ballots: int = 0
     dimensions: list[DimensionResult] = field(default_factory=list)
 
-    @property
+    @cached_property
     def score(self) -> Decimal | None:
-        """Σ w_d · average_d / Σ w_d over the dimensions answered (unrounded averages)."""
+        """Σ w_d · average_d / Σ w_d over the dimensions answered (unrounded averages);
+        computed once, after the tally has filled the dimensions."""
         if self.hidden:
             return None
         weighted = Decimal(0)
@@ -101,7 +106,7 @@ class SubjectResult:
         """Groups (shown) without a ballot on this subject: left out of the total."""
         return [g.group for g in self.groups if not g.hidden and not g.ballots]
 
-    @property
+    @cached_property
     def total_exact(self) -> Decimal | None:
         if self.hidden:
             return None
@@ -114,7 +119,7 @@ class SubjectResult:
                 weights += g.group.weight
         return weighted / weights if weights else None
 
-    @property
+    @cached_property
     def total(self) -> Decimal | None:
         return _round(self.total_exact)
 
@@ -201,24 +206,50 @@ def _turnout(campaign: Campaign, groups: list[RaterGroup]) -> list[Turnout]:
 
 def tally(campaign: Campaign, *, subjects=None) -> CampaignResult:
     """The whole result of a campaign in eight queries, whatever the number of subjects and
-    ballots. `subjects` (ids) limits the rows returned, never the ranking."""
+    ballots. `subjects` (ids) limits the rows returned, never the ranking.
+
+    A closed campaign cannot change any more (no ballot, rater, token, subject or weight), so
+    its result is kept in the cache under its closing time and computed once."""
+    if campaign.status == CampaignStatus.CLOSED and campaign.closed_at is not None:
+        key = f"evaluations:tally:{campaign.pk}:{campaign.closed_at.timestamp()}"
+        result = cache.get(key)
+        if result is None:
+            result = _tally(campaign)
+            cache.set(key, result, CLOSED_TALLY_SECONDS)
+        result.campaign = campaign
+    else:
+        result = _tally(campaign)
+    if subjects is not None:
+        wanted = {int(pk) for pk in subjects}
+        result = dataclasses.replace(
+            result, subjects=[r for r in result.subjects if r.subject.pk in wanted]
+        )
+    return result
+
+
+def _tally(campaign: Campaign) -> CampaignResult:
     is_revealed = revealed(campaign)
     dimensions = list(Dimension.objects.filter(campaign=campaign))
     groups = list(RaterGroup.objects.filter(campaign=campaign))
     all_subjects = list(Subject.objects.filter(campaign=campaign).select_related("person"))
     shown = [g.pk for g in groups if is_revealed or not g.anonymous]
-    cells: dict[tuple[int, int, int], dict] = {
-        (row["subject"], row["group"], row["dimension"]): row
-        for row in Score.objects.filter(campaign=campaign, group__in=shown)
+    # (subject, group, dimension) -> (answers, points, satisfied answers), as plain tuples
+    cells: dict[tuple[int, int, int], tuple] = {
+        (subject_id, group_id, dimension_id): (n, points, ok)
+        for subject_id, group_id, dimension_id, n, points, ok in Score.objects.filter(
+            campaign=campaign, group__in=shown
+        )
         .values("subject", "group", "dimension")
         .annotate(n=Count("pk"), points_sum=Sum("points"), ok=Count("pk", filter=Q(satisfied=True)))
+        .values_list("subject", "group", "dimension", "n", "points_sum", "ok")
         .order_by()
     }
     ballots = {
-        (row["subject"], row["group"]): row["n"]
-        for row in Ballot.objects.filter(campaign=campaign, group__in=shown)
+        (subject_id, group_id): n
+        for subject_id, group_id, n in Ballot.objects.filter(campaign=campaign, group__in=shown)
         .values("subject", "group")
         .annotate(n=Count("pk"))
+        .values_list("subject", "group", "n")
         .order_by()
     }
     hidden_any = any(g.pk not in shown for g in groups)
@@ -235,9 +266,7 @@ def tally(campaign: Campaign, *, subjects=None) -> CampaignResult:
                     row = cells.get((subject.pk, group.pk, d.pk))
                     cell = DimensionResult(dimension=d)
                     if row:
-                        cell.answers = row["n"]
-                        cell.points = Decimal(row["points_sum"])
-                        cell.satisfied = row["ok"]
+                        cell.answers, cell.points, cell.satisfied = row
                         total = overall[d.pk]
                         total.answers += cell.answers
                         total.points += cell.points
@@ -253,9 +282,6 @@ def tally(campaign: Campaign, *, subjects=None) -> CampaignResult:
             )
         )
     _rank(results)
-    if subjects is not None:
-        wanted = {int(pk) for pk in subjects}
-        results = [r for r in results if r.subject.pk in wanted]
     return CampaignResult(
         campaign=campaign,
         revealed=is_revealed,
