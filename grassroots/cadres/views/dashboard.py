@@ -51,7 +51,6 @@ def program_dashboard(request, pk):
         "cadres/dashboard/program_dashboard.html",
         {
             "program": program,
-            "program_url": secondment_selectors.program_link(program),
             "can_approve": secondment_selectors.may(request.user, APPROVE, program),
             "can_manage": secondment_selectors.may(request.user, MANAGE, program),
             "rows": page.object_list,

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,13 +44,6 @@ def _program_crumbs(program, *extra):
 
 def _error(request, exc) -> None:
     messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-
-
-def _dashboard_url(program) -> str:
-    try:
-        return reverse("cadres:program_dashboard", args=[program.pk])
-    except NoReverseMatch:
-        return ""
 
 
 # --- The list ---------------------------------------------------------------------------------
@@ -185,7 +178,6 @@ def program_detail(request, pk):
             "posts_open": program.status in (ProgramStatus.DRAFT, ProgramStatus.RECRUITING),
             "posts_editable": program.status in services.POST_EDITABLE,
             "is_finished": program.status == ProgramStatus.FINISHED,
-            "dashboard_url": _dashboard_url(program),
             "crumbs": _program_crumbs(program),
         },
     )
@@ -438,7 +430,6 @@ def program_matching(request, pk):
             "can_assign": can_assign,
             "candidates_shown": CANDIDATES_SHOWN,
             "counts": selectors.application_counts(program),
-            "dashboard_url": _dashboard_url(program),
             "crumbs": _program_crumbs(program, {"label": _("岗位匹配")}),
         },
     )

@@ -36,7 +36,6 @@ def _program_context(request, program, **extra) -> dict:
     user = request.user
     return {
         "program": program,
-        "program_url": selectors.program_link(program),
         "can_approve": selectors.may(user, APPROVE, program),
         "can_manage": selectors.may(user, MANAGE, program),
         "public_url": request.build_absolute_uri(
