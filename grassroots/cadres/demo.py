@@ -43,7 +43,6 @@ from .enums import (
     AppraisalResult,
     AppraisalStage,
     LeaveKind,
-    ProgramStatus,
     ReportKind,
 )
 from .models import Program, Report, Secondment
@@ -417,8 +416,9 @@ def _finished_program(clock: _Clock, orgs, users, people, today: date, rng) -> P
     appraisal.secondment_commend(
         secondment=secondments[0], text=f"评为{year}年度优秀挂职干部", actor=zzb
     )
-    # No service ends a program yet: the status is set as the end of the term did.
-    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.FINISHED)
+    from .services.programs import program_finish
+
+    program_finish(program=Program.objects.get(pk=program.pk), actor=zzb)
     clock.at(end + timedelta(days=15), 10)
     for secondment in secondments:
         archive.secondment_archive(secondment=secondment, actor=zzb)

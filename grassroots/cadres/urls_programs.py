@@ -13,6 +13,7 @@ urlpatterns = [
     path("programs/<int:pk>/edit/", programs.program_edit, name="program_edit"),
     path("programs/<int:pk>/publish/", programs.program_publish, name="program_publish"),
     path("programs/<int:pk>/close-call/", programs.program_close_call, name="program_close_call"),
+    path("programs/<int:pk>/finish/", programs.program_finish, name="program_finish"),
     path("programs/<int:pk>/posts/new/", programs.post_create, name="post_create"),
     path("posts/<int:pk>/edit/", programs.post_edit, name="post_edit"),
     path("posts/<int:pk>/delete/", programs.post_delete, name="post_delete"),

@@ -259,6 +259,27 @@ def program_close_call(*, program: Program, actor) -> Program:
     return program
 
 
+# Secondments still under way: a program with any of them cannot be finished.
+UNDER_WAY = ("matched", "approved", "publicity", "confirmed", "placed")
+
+
+@audited
+@transaction.atomic
+def program_finish(*, program: Program, actor) -> Program:
+    """结束批次: every cadre's term is over (completed, archived or withdrawn); the program
+    leaves the running list and its secondments can be archived together."""
+    program = _move(program, ProgramStatus.FINISHED, actor)
+    left = program.secondments.filter(status__in=UNDER_WAY).count()
+    if left:
+        raise ValidationError(
+            _("还有 %(n)s 名挂职干部未期满，请先登记期满或撤销。") % {"n": left},
+            code="under_way",
+        )
+    program.status = ProgramStatus.FINISHED
+    program.save(update_fields=["status", "updated_at"])
+    return program
+
+
 def eligible_people(program: Program):
     """The active people of the sending units' subtrees."""
     q = None

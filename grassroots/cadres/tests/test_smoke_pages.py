@@ -310,6 +310,7 @@ CADRES = {
     "program_edit": Spec(FORM, lambda c: [c.draft.pk]),
     "program_publish": Spec(ACTION, lambda c: [c.draft.pk]),
     "program_close_call": Spec(ACTION, lambda c: [c.recruiting.pk]),
+    "program_finish": Spec(ACTION, _p),
     "post_create": Spec(FORM, lambda c: [c.draft.pk]),
     "post_edit": Spec(FORM, lambda c: [c.draft_post.pk]),
     "post_delete": Spec(ACTION, lambda c: [c.draft_post.pk]),

@@ -212,6 +212,20 @@ def program_close_call(request, pk):
     return redirect("cadres:program_detail", program.pk)
 
 
+@login_required
+@require_POST
+def program_finish(request, pk):
+    user = request.user
+    program = selectors.access_program_for(user, pk)
+    try:
+        services.program_finish(program=program, actor=user)
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("挂职批次已结束，可在“考核”中统一归档。"))
+    return redirect("cadres:program_detail", program.pk)
+
+
 # --- Posts, groups, trainings ----------------------------------------------------------------
 
 
