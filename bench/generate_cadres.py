@@ -341,6 +341,11 @@ def generate(size: CadreSize, county, *, seed: int = 1, log=print) -> CadreData:
     with transaction.atomic():
         program = _program(size, root, root, hosts, people, rng, today, now, log)
         evaluation = _evaluation(size, root, people, rng, now, log)
+    from generate_study import _reset_sequences
+
+    from grassroots.evaluations.models import Token
+
+    _reset_sequences([Token])  # tokens were written with their ids
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

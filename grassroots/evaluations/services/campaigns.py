@@ -553,7 +553,7 @@ def subjects_add_people(
     _require_draft(campaign)
     if campaign.subject_kind != SubjectKind.PERSON:
         raise ValidationError(_("本测评的对象是单位，不能添加人员。"))
-    ids = {int(getattr(p, "pk", p)) for p in people or [] if p}
+    ids = _ids(people)
     if not ids:
         raise ValidationError(_("请选择要添加的人员。"))
     found = Person.objects.filter(pk__in=ids, status=PersonStatus.ACTIVE)
@@ -562,17 +562,7 @@ def subjects_add_people(
     found = list(found.order_by("primary_org__path", "name_pinyin", "pk"))
     if len(found) != len(ids):
         raise ValidationError(_("所选人员中有不在您查看范围内或已不在册的人员，请重新选择。"))
-    listed = set(
-        Subject.objects.filter(campaign=campaign, person_id__in=ids).values_list(
-            "person_id", flat=True
-        )
-    )
-    order = _next_order(Subject, campaign)
-    rows = [
-        Subject(campaign=campaign, person=p, label=p.name[:120], sort_order=order + i)
-        for i, p in enumerate(p for p in found if p.pk not in listed)
-    ]
-    return Subject.objects.bulk_create(rows)
+    return _subjects_create(campaign, "person", found)
 
 
 @transaction.atomic
@@ -590,7 +580,7 @@ def subjects_add_organizations(
     _require_draft(campaign)
     if campaign.subject_kind != SubjectKind.ORGANIZATION:
         raise ValidationError(_("本测评的对象是人员，不能添加单位。"))
-    ids = {int(getattr(o, "pk", o)) for o in organizations or [] if o}
+    ids = _ids(organizations)
     if not ids:
         raise ValidationError(_("请选择要添加的单位。"))
     found = Organization.objects.filter(pk__in=ids, status=OrgStatus.ACTIVE)
@@ -599,14 +589,24 @@ def subjects_add_organizations(
     found = list(found.order_by("path"))
     if len(found) != len(ids):
         raise ValidationError(_("所选单位中有不在您查看范围内或已撤销的单位，请重新选择。"))
+    return _subjects_create(campaign, "organization", found)
+
+
+def _ids(objects) -> set[int]:
+    return {int(getattr(o, "pk", o)) for o in objects or [] if o}
+
+
+def _subjects_create(campaign: Campaign, field: str, found: list) -> list[Subject]:
+    """Subjects for `found` (people or units, by `field`) in that order, after those listed,
+    labelled with their names; those already listed are skipped."""
     listed = set(
-        Subject.objects.filter(campaign=campaign, organization_id__in=ids).values_list(
-            "organization_id", flat=True
-        )
+        Subject.objects.filter(
+            campaign=campaign, **{f"{field}_id__in": [o.pk for o in found]}
+        ).values_list(f"{field}_id", flat=True)
     )
     order = _next_order(Subject, campaign)
     rows = [
-        Subject(campaign=campaign, organization=o, label=o.name[:120], sort_order=order + i)
+        Subject(campaign=campaign, label=o.name[:120], sort_order=order + i, **{field: o})
         for i, o in enumerate(o for o in found if o.pk not in listed)
     ]
     return Subject.objects.bulk_create(rows)

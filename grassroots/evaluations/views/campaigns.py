@@ -246,8 +246,11 @@ def _act(request, pk, tab: str, work: Callable[[Campaign], str | None]):
     return redirect(_tab_url(campaign, tab))
 
 
-def _form_errors(form) -> ValidationError:
-    return ValidationError([e for errors in form.errors.values() for e in errors])
+def _cleaned(form) -> dict:
+    """The form's data, or its errors raised as one ValidationError for `_act` to show."""
+    if not form.is_valid():
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
+    return form.cleaned_data
 
 
 def _part(model, campaign: Campaign, part_pk):
@@ -331,9 +334,8 @@ def subject_remove(request, pk, part_pk):
 def dimension_add(request, pk):
     def work(campaign):
         form = DimensionForm(request.POST, prefix="dim")
-        if not form.is_valid():
-            raise _form_errors(form)
-        services.dimension_add(campaign=campaign, actor=request.user, **form.cleaned_data)
+        data = _cleaned(form)
+        services.dimension_add(campaign=campaign, actor=request.user, **data)
         return _("已添加维度。")
 
     return _act(request, pk, "scoring", work)
@@ -345,9 +347,8 @@ def dimension_edit(request, pk, part_pk):
     def work(campaign):
         dimension = _part(Dimension, campaign, part_pk)
         form = DimensionForm(request.POST, prefix=f"dim{dimension.pk}")
-        if not form.is_valid():
-            raise _form_errors(form)
-        services.dimension_update(dimension=dimension, actor=request.user, **form.cleaned_data)
+        data = _cleaned(form)
+        services.dimension_update(dimension=dimension, actor=request.user, **data)
         return _("维度已保存。")
 
     return _act(request, pk, "scoring", work)
@@ -369,9 +370,8 @@ def level_edit(request, pk, part_pk):
     def work(campaign):
         level = _part(ScaleLevel, campaign, part_pk)
         form = LevelForm(request.POST, prefix=f"lvl{level.pk}")
-        if not form.is_valid():
-            raise _form_errors(form)
-        services.level_update(level=level, actor=request.user, **form.cleaned_data)
+        data = _cleaned(form)
+        services.level_update(level=level, actor=request.user, **data)
         return _("等次已保存。")
 
     return _act(request, pk, "scoring", work)
@@ -385,9 +385,8 @@ def level_edit(request, pk, part_pk):
 def group_add(request, pk):
     def work(campaign):
         form = GroupForm(request.POST, prefix="grp")
-        if not form.is_valid():
-            raise _form_errors(form)
-        services.group_add(campaign=campaign, actor=request.user, **form.cleaned_data)
+        data = _cleaned(form)
+        services.group_add(campaign=campaign, actor=request.user, **data)
         return _("已添加测评人类别。")
 
     return _act(request, pk, "groups", work)
@@ -399,9 +398,8 @@ def group_edit(request, pk, part_pk):
     def work(campaign):
         group = _part(RaterGroup, campaign, part_pk)
         form = GroupForm(request.POST, prefix=f"grp{group.pk}")
-        if not form.is_valid():
-            raise _form_errors(form)
-        services.group_update(group=group, actor=request.user, **form.cleaned_data)
+        data = _cleaned(form)
+        services.group_update(group=group, actor=request.user, **data)
         return _("测评人类别已保存。")
 
     return _act(request, pk, "groups", work)
@@ -425,13 +423,12 @@ def group_remove(request, pk, part_pk):
 def rater_add(request, pk):
     def work(campaign):
         form = RaterAddForm(request.POST, campaign=campaign)
-        if not form.is_valid():
-            raise _form_errors(form)
+        data = _cleaned(form)
         added = services.raters_add(
             campaign=campaign,
-            group=form.cleaned_data["group"],
-            subject=form.cleaned_data["subject"],
-            users=form.cleaned_data["users"],
+            group=data["group"],
+            subject=data["subject"],
+            users=data["users"],
             actor=request.user,
         )
         return _("已添加 %(n)d 名测评人。") % {"n": len(added)}
@@ -457,13 +454,12 @@ def rater_remove(request, pk, part_pk):
 def token_issue(request, pk):
     def work(campaign):
         form = TokenIssueForm(request.POST, campaign=campaign)
-        if not form.is_valid():
-            raise _form_errors(form)
+        data = _cleaned(form)
         issued = services.tokens_issue(
             campaign=campaign,
-            group=form.cleaned_data["group"],
-            subject=form.cleaned_data["subject"],
-            count=form.cleaned_data["count"],
+            group=data["group"],
+            subject=data["subject"],
+            count=data["count"],
             actor=request.user,
         )
         return _("已发放 %(n)d 个测评码（编号 %(a)d–%(b)d）。") % {
