@@ -21,6 +21,7 @@ from ..forms_programs import ApplyForm, RecommendForm
 from ..selectors import programs as selectors
 from ..selectors.access import VIEW
 from ..services import applications as services
+from .common import post_action
 
 
 def _crumbs(*extra):
@@ -193,10 +194,10 @@ def my_applications(request):
 def application_withdraw(request, pk):
     user = request.user
     application = selectors.access_my_application(user, pk)
-    try:
-        services.application_withdraw(application=application, actor=user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("已撤回报名。"))
-    return redirect("cadres:my_applications")
+    return post_action(
+        request,
+        lambda: services.application_withdraw(application=application, actor=user),
+        done=_("已撤回报名。"),
+        to=reverse("cadres:my_applications"),
+        refusals=(ValidationError, PermissionDenied),
+    )

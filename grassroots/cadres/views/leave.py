@@ -23,6 +23,7 @@ from ..forms_leave import LeaveDecisionForm, LeaveRequestForm, LeaveReturnForm, 
 from ..selectors import leave as selectors
 from ..selectors.access import CADRE, access_program, access_secondment
 from ..services import leave as services
+from .common import post_action, refused
 
 INBOX_PAGE_SIZE = 30
 
@@ -111,10 +112,6 @@ def _back(request, leave) -> str:
     return _tab_url(leave.secondment_id) + f"#leave-{leave.pk}"
 
 
-def _refused(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
 @login_required
 @require_POST
 def leave_decide(request, pk):
@@ -138,7 +135,7 @@ def leave_decide(request, pk):
             request=leave, approve=approve, comment=form.cleaned_data["comment"], actor=user
         )
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         if not approve:
             messages.success(request, _("已不批准该请假，并通知了申请人。"))
@@ -154,13 +151,12 @@ def leave_decide(request, pk):
 def leave_cancel(request, pk):
     user = request.user
     leave, _rel = selectors.access_leave(user, pk)
-    try:
-        services.leave_cancel(request=leave, actor=user)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("已撤回请假申请。"))
-    return redirect(_back(request, leave))
+    return post_action(
+        request,
+        lambda: services.leave_cancel(request=leave, actor=user),
+        done=_("已撤回请假申请。"),
+        to=_back(request, leave),
+    )
 
 
 @login_required
@@ -178,7 +174,7 @@ def leave_return(request, pk):
             request=leave, returned_on=form.cleaned_data["returned_on"], actor=user
         )
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         if leave.returned_on > leave.ends_on:
             messages.warning(
@@ -325,13 +321,12 @@ def leave_rules_copy(request, pk):
     """Start the program's own rules from the defaults."""
     user = request.user
     program = access_program(user, pk)
-    try:
-        services.leave_rules_copy_defaults(program=program, actor=user)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("已按默认规则设置本批次的审批规则，可在此基础上修改。"))
-    return redirect("cadres:leave_rules", program.pk)
+    return post_action(
+        request,
+        lambda: services.leave_rules_copy_defaults(program=program, actor=user),
+        done=_("已按默认规则设置本批次的审批规则，可在此基础上修改。"),
+        to=reverse("cadres:leave_rules", args=[program.pk]),
+    )
 
 
 @login_required

@@ -26,6 +26,7 @@ from ..selectors import programs as selectors
 from ..selectors.access import MANAGE, VIEW
 from ..services import matching as matching_services
 from ..services import programs as services
+from .common import post_action
 
 PAGE_SIZE = 30
 CANDIDATES_SHOWN = 10
@@ -40,10 +41,6 @@ def _program_crumbs(program, *extra):
         {"label": program.title, "url": reverse("cadres:program_detail", args=[program.pk])},
         *extra,
     )
-
-
-def _error(request, exc) -> None:
-    messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
 
 
 # --- The list ---------------------------------------------------------------------------------
@@ -188,13 +185,12 @@ def program_detail(request, pk):
 def program_publish(request, pk):
     user = request.user
     program = selectors.access_program_for(user, pk)
-    try:
-        services.program_publish(program=program, actor=user)
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("选派通知已发布，并已通知选派单位的在册人员。"))
-    return redirect("cadres:program_detail", program.pk)
+    return _program_move(
+        request,
+        lambda: services.program_publish(program=program, actor=user),
+        program,
+        done=_("选派通知已发布，并已通知选派单位的在册人员。"),
+    )
 
 
 @login_required
@@ -202,14 +198,13 @@ def program_publish(request, pk):
 def program_close_call(request, pk):
     user = request.user
     program = selectors.access_program_for(user, pk)
-    try:
-        services.program_close_call(program=program, actor=user)
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("报名已截止，可以开始岗位匹配。"))
-        return redirect("cadres:program_matching", program.pk)
-    return redirect("cadres:program_detail", program.pk)
+    return _program_move(
+        request,
+        lambda: services.program_close_call(program=program, actor=user),
+        program,
+        done=_("报名已截止，可以开始岗位匹配。"),
+        done_to=reverse("cadres:program_matching", args=[program.pk]),
+    )
 
 
 @login_required
@@ -217,13 +212,25 @@ def program_close_call(request, pk):
 def program_finish(request, pk):
     user = request.user
     program = selectors.access_program_for(user, pk)
-    try:
-        services.program_finish(program=program, actor=user)
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("挂职批次已结束，可在“考核”中统一归档。"))
-    return redirect("cadres:program_detail", program.pk)
+    return _program_move(
+        request,
+        lambda: services.program_finish(program=program, actor=user),
+        program,
+        done=_("挂职批次已结束，可在“考核”中统一归档。"),
+    )
+
+
+def _program_move(request, act, program, *, done, done_to=None):
+    """POST a program transition: the service's refusal (bad state or no right) is shown on the
+    program's page."""
+    return post_action(
+        request,
+        act,
+        done=done,
+        to=reverse("cadres:program_detail", args=[program.pk]),
+        done_to=done_to,
+        refusals=(ValidationError, PermissionDenied),
+    )
 
 
 # --- Posts, groups, trainings ----------------------------------------------------------------
@@ -312,13 +319,12 @@ def post_edit(request, pk):
 def post_delete(request, pk):
     user = request.user
     post = _access_post(user, pk)
-    try:
-        services.post_delete(post=post, actor=user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("已删除岗位。"))
-    return redirect("cadres:program_detail", post.program_id)
+    return post_action(
+        request,
+        lambda: services.post_delete(post=post, actor=user),
+        done=_("已删除岗位。"),
+        to=reverse("cadres:program_detail", args=[post.program_id]),
+    )
 
 
 @login_required
@@ -381,13 +387,12 @@ def training_remove(request, pk):
     training = ProgramTraining.objects.select_related("program__organization").filter(pk=pk).first()
     if training is None or not permissions.covers(user, MANAGE, training.program.organization.path):
         raise Http404
-    try:
-        services.training_remove(training=training, actor=user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("已取消关联该培训。"))
-    return redirect("cadres:program_detail", training.program_id)
+    return post_action(
+        request,
+        lambda: services.training_remove(training=training, actor=user),
+        done=_("已取消关联该培训。"),
+        to=reverse("cadres:program_detail", args=[training.program_id]),
+    )
 
 
 # --- Applications and matching -----------------------------------------------------------------
@@ -461,19 +466,16 @@ def matching_assign(request, pk):
     if post is None or application is None:
         raise Http404
     post.program = program
-    try:
-        secondment = matching_services.secondment_assign(
-            application=application, post=post, actor=user
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request,
+    return post_action(
+        request,
+        lambda: matching_services.secondment_assign(application=application, post=post, actor=user),
+        done=lambda secondment: (
             _("已将%(name)s匹配到“%(post)s”。")
-            % {"name": secondment.person.name, "post": post.title},
-        )
-    return redirect(f"{reverse('cadres:program_matching', args=[program.pk])}#post-{post.pk}")
+            % {"name": secondment.person.name, "post": post.title}
+        ),
+        to=f"{reverse('cadres:program_matching', args=[program.pk])}#post-{post.pk}",
+        refusals=(ValidationError, PermissionDenied),
+    )
 
 
 @login_required
@@ -488,16 +490,12 @@ def matching_unassign(request, pk, secondment_pk):
     )
     if secondment is None:
         raise Http404
-    try:
-        matching_services.secondment_unassign(secondment=secondment, actor=user)
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request, _("已取消%(name)s的岗位匹配。") % {"name": secondment.person.name}
-        )
-    return redirect(
-        f"{reverse('cadres:program_matching', args=[program.pk])}#post-{secondment.post_id}"
+    return post_action(
+        request,
+        lambda: matching_services.secondment_unassign(secondment=secondment, actor=user),
+        done=_("已取消%(name)s的岗位匹配。") % {"name": secondment.person.name},
+        to=f"{reverse('cadres:program_matching', args=[program.pk])}#post-{secondment.post_id}",
+        refusals=(ValidationError, PermissionDenied),
     )
 
 

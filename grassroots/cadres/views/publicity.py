@@ -22,6 +22,7 @@ from ..selectors import secondments as selectors
 from ..selectors.access import APPROVE, MANAGE
 from ..services import placement as placement_services
 from ..services import publicity as services
+from .common import post_action
 
 # At most this many objections per client address per hour (a public form).
 OBJECTIONS_PER_HOUR = 10
@@ -162,13 +163,12 @@ def program_confirm(request, pk):
     program = selectors.program_for_officer(request.user, pk)
     if not selectors.may(request.user, APPROVE, program):
         raise PermissionDenied
-    try:
-        services.program_confirm(program=program, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("公示期满，名单已确认。"))
-    return redirect("cadres:program_objections", pk=program.pk)
+    return post_action(
+        request,
+        lambda: services.program_confirm(program=program, actor=request.user),
+        done=_("公示期满，名单已确认。"),
+        to=reverse("cadres:program_objections", kwargs={"pk": program.pk}),
+    )
 
 
 @login_required

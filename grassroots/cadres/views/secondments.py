@@ -99,11 +99,17 @@ def _form_page(request, secondment, rel, form, *, act, done, title, danger=False
     )
 
 
+def _allowed(user, pk, action: str):
+    """The secondment and the user's relation to it, if `action` is one the user may take now."""
+    secondment, rel = access_secondment(user, pk)
+    if not getattr(selectors.actions_for(secondment, rel), action):
+        raise PermissionDenied
+    return secondment, rel
+
+
 @login_required
 def secondment_withdraw(request, pk):
-    secondment, rel = access_secondment(request.user, pk)
-    if not selectors.actions_for(secondment, rel).withdraw:
-        raise PermissionDenied
+    secondment, rel = _allowed(request.user, pk, "withdraw")
     form = ReasonForm(request.POST or None)
     return _form_page(
         request,
@@ -122,9 +128,7 @@ def secondment_withdraw(request, pk):
 
 @login_required
 def secondment_managers(request, pk):
-    secondment, rel = access_secondment(request.user, pk)
-    if not selectors.actions_for(secondment, rel).managers:
-        raise PermissionDenied
+    secondment, rel = _allowed(request.user, pk, "managers")
     initial = {"host_leader": secondment.host_leader_id, "group": secondment.group_id}
     if not secondment.host_leader_id and secondment.post.host_leader_id:
         initial["host_leader"] = secondment.post.host_leader_id
@@ -157,9 +161,7 @@ def secondment_managers(request, pk):
 
 @login_required
 def secondment_place(request, pk):
-    secondment, rel = access_secondment(request.user, pk)
-    if not selectors.actions_for(secondment, rel).place:
-        raise PermissionDenied
+    secondment, rel = _allowed(request.user, pk, "place")
     form = PlaceForm(request.POST or None)
     return _form_page(
         request,
@@ -177,9 +179,7 @@ def secondment_place(request, pk):
 
 @login_required
 def secondment_complete(request, pk):
-    secondment, rel = access_secondment(request.user, pk)
-    if not selectors.actions_for(secondment, rel).complete:
-        raise PermissionDenied
+    secondment, rel = _allowed(request.user, pk, "complete")
     form = CompleteForm(request.POST or None)
     return _form_page(
         request,
