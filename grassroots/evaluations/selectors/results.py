@@ -220,7 +220,9 @@ def _tally(campaign: Campaign) -> CampaignResult:
     is_revealed = revealed(campaign)
     dimensions = list(Dimension.objects.filter(campaign=campaign))
     groups = list(RaterGroup.objects.filter(campaign=campaign))
-    all_subjects = list(Subject.objects.filter(campaign=campaign).select_related("person"))
+    # The label was copied from the name: no join to the person (a thousand Person objects
+    # cost more than the aggregate itself).
+    all_subjects = list(Subject.objects.filter(campaign=campaign))
     shown = [g.pk for g in groups if is_revealed or not g.anonymous]
     # (subject, group, dimension) -> (answers, points, satisfied answers), as plain tuples
     cells: dict[tuple[int, int, int], tuple] = {
@@ -233,14 +235,12 @@ def _tally(campaign: Campaign) -> CampaignResult:
         .values_list("subject", "group", "dimension", "n", "points_sum", "ok")
         .order_by()
     }
-    ballots = {
-        (subject_id, group_id): n
-        for subject_id, group_id, n in Ballot.objects.filter(campaign=campaign, group__in=shown)
-        .values("subject", "group")
-        .annotate(n=Count("pk"))
-        .values_list("subject", "group", "n")
-        .order_by()
-    }
+    # A ballot answers every dimension (the services refuse one that does not), so the ballots
+    # of a subject and group are the answers to any one dimension: no second pass over them.
+    ballots: dict[tuple[int, int], int] = {}
+    for (subject_id, group_id, _dimension_id), (n, _points, _ok) in cells.items():
+        key = (subject_id, group_id)
+        ballots[key] = max(ballots.get(key, 0), n)
     hidden_any = any(g.pk not in shown for g in groups)
     results = []
     for subject in all_subjects:
