@@ -203,7 +203,7 @@ def _turnout(campaign: Campaign, groups: list[RaterGroup]) -> list[Turnout]:
 
 
 def tally(campaign: Campaign, *, subjects=None) -> CampaignResult:
-    """The whole result of a campaign in eight queries, whatever the number of subjects and
+    """The whole result of a campaign in seven queries, whatever the number of subjects and
     ballots. `subjects` (ids) limits the rows returned, never the ranking. (Computed on each
     call: for 1,000 subjects and 100,000 ballots that costs less than unpickling a cached
     result would.)"""

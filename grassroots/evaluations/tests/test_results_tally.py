@@ -120,5 +120,5 @@ def test_subject_result_is_one_row_of_the_tally(county, make_user):
 
 def test_tally_costs_a_fixed_number_of_queries(county, make_user, django_assert_num_queries):
     built = example(county, make_user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         tally(built.campaign)
