@@ -17,14 +17,12 @@ def _leave(request):
 
 
 def _work(request):
-    from .selectors.work import work_inbox
+    from .selectors.work import work_inbox_count
 
-    inbox = work_inbox(request.user)
-    count = len(inbox.plans) + len(inbox.reports)
+    count = work_inbox_count(request.user)
     if not count:
         return None
-    value = f"{count}+" if inbox.more else count
-    return {"label": _("待批阅的计划和报告"), "value": value, "url": reverse("cadres:work_inbox")}
+    return {"label": _("待批阅的计划和报告"), "value": count, "url": reverse("cadres:work_inbox")}
 
 
 def register() -> None:

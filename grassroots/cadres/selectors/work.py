@@ -149,11 +149,11 @@ class Inbox:
     more: bool
 
 
-def work_inbox(user) -> Inbox:
-    """Plans awaiting the user's decision and reports awaiting their comment: 2 queries."""
+def _awaiting(user) -> tuple[QuerySet, QuerySet] | None:
+    """The plans awaiting the user's decision and the reports awaiting their comment."""
     plans_q = _awaiting_q(user, "secondment__")
     if plans_q is None:
-        return Inbox([], [], False)
+        return None
     plans: QuerySet = (
         secondments_for(user, WorkPlan.objects.all(), "secondment__")
         .filter(
@@ -175,6 +175,24 @@ def work_inbox(user) -> Inbox:
         .select_related("secondment__person", "secondment__post__host", "secondment__program")
         .order_by("submitted_at", "pk")
     )
+    return plans, reports
+
+
+def work_inbox_count(user) -> int:
+    """What waits for the user, counted (the home page's counter): 2 queries."""
+    awaiting = _awaiting(user)
+    if awaiting is None:
+        return 0
+    plans, reports = awaiting
+    return plans.count() + reports.count()
+
+
+def work_inbox(user) -> Inbox:
+    """Plans awaiting the user's decision and reports awaiting their comment: 2 queries."""
+    awaiting = _awaiting(user)
+    if awaiting is None:
+        return Inbox([], [], False)
+    plans, reports = awaiting
     plan_rows = list(plans[: INBOX_LIMIT + 1])
     report_rows = list(reports[: INBOX_LIMIT + 1])
     today = timezone.localdate()

@@ -410,8 +410,7 @@ def dimension_add(
     _require(actor, campaign, check_permission)
     campaign = _locked(campaign)
     _require_draft(campaign)
-    last = Dimension.objects.filter(campaign=campaign).aggregate(m=Max("sort_order"))["m"]
-    row = Dimension(campaign=campaign, sort_order=0 if last is None else last + 1)
+    row = Dimension(campaign=campaign, sort_order=_next_order(Dimension, campaign))
     return _dimension_save(row, name, weight, description)
 
 
@@ -499,8 +498,7 @@ def group_add(
     _require(actor, campaign, check_permission)
     campaign = _locked(campaign)
     _require_draft(campaign)
-    last = RaterGroup.objects.filter(campaign=campaign).aggregate(m=Max("sort_order"))["m"]
-    row = RaterGroup(campaign=campaign, sort_order=0 if last is None else last + 1)
+    row = RaterGroup(campaign=campaign, sort_order=_next_order(RaterGroup, campaign))
     return _group_save(row, name, weight, anonymous)
 
 
