@@ -6,7 +6,9 @@ applications, and a closed 民主测评 of the 城关镇 leaders with its figure
 Everything goes through the services, with the demo users as actors. The history is written on
 a stopped clock set to the day each step happened (`_Clock`), so that the services' own checks
 (a call still open, a publicity window over, a leave not backdated too far, a campaign open)
-hold as they did then, and the timeline of each secondment reads over the months. Only what no
+hold as they did then, and the timeline of each secondment reads over the months. The notices the services send then
+arrive then (`_dated_notices`), and those older than a few days are read, as a real inbox would
+be: only what is still waiting (a leave to approve, an appraisal to fill in) stays unread. Only what no
 service does is written directly: the end of a program (no service moves a program to 已结束
 yet) and most of the anonymous ballots of the 民主测评 (a handful go through the token service).
 """
@@ -15,8 +17,11 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from contextlib import contextmanager
 from unittest import mock
 
+from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from grassroots.accounts.models import User
@@ -36,6 +41,7 @@ from grassroots.evaluations.models import (
 from grassroots.evaluations.services import ballots
 from grassroots.evaluations.services import campaigns as engine
 from grassroots.evaluations.services.ballots import raters_by_subject
+from grassroots.notifications.models import Notification
 from grassroots.orgs.enums import Education, PersonStatus, PoliticalStatus
 from grassroots.orgs.models import Organization, Person
 
@@ -108,6 +114,23 @@ class _Clock:
     def at(self, day: date, hour: int = 9, minute: int = 0) -> datetime:
         self.moment = timezone.make_aware(datetime.combine(day, time(hour, minute)))
         return self.moment
+
+
+# Notices older than this when the demo is loaded count as read.
+READ_AFTER = timedelta(days=3)
+
+
+@contextmanager
+def _dated_notices(now: datetime):
+    """While the history is written, what the services defer to the commit (their notices)
+    runs at once, so a notice is dated on the stopped clock like the step that sent it; on
+    leaving, the notices older than READ_AFTER are marked read an hour after they came."""
+    last = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
+    with mock.patch.object(transaction, "on_commit", lambda func, *args, **kwargs: func()):
+        yield
+    Notification.objects.filter(
+        pk__gt=last, read_at__isnull=True, created_at__lt=now - READ_AFTER
+    ).update(read_at=F("created_at") + timedelta(hours=1))
 
 
 def _age_limit(today: date, years: int) -> date:
@@ -790,7 +813,7 @@ def populate(context: DemoContext) -> dict:
     _accounts(hosts, "jsdw")
 
     clock = _Clock()
-    with mock.patch.object(timezone, "now", clock):
+    with _dated_notices(now), mock.patch.object(timezone, "now", clock):
         finished = _finished_program(clock, orgs, users, earlier, today, rng)
         running = _running_program(clock, orgs, users, current, hosts, today, rng)
         recruiting = _recruiting_program(clock, orgs, users, today, now)

@@ -2,6 +2,8 @@
 its plans, reports, leave and open mid-term appraisal, a call open to applications, and a
 closed 民主测评 with figures; dy is a cadre, dw a host leader."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
@@ -196,3 +198,22 @@ def test_the_closed_leaders_evaluation_has_figures(demo):
     assert ballots.filter(rater__isnull=False).count() == 3 * campaign.subjects.count()
     assert ballots.filter(rater__isnull=True).count() > 100
     assert Token.objects.filter(campaign=campaign, used=False).exists()
+
+
+def test_notices_are_dated_when_sent_and_old_ones_read(demo):
+    """Last year's notices are not waiting in anyone's inbox: they are dated when their step
+    happened and read; what still waits (the leave for dw to approve) is unread and recent."""
+    from grassroots.notifications.models import Notification
+
+    now = timezone.now()
+    ours = Notification.objects.filter(kind__startswith="cadres")
+    old = ours.filter(created_at__lt=now - cadres_demo.READ_AFTER)
+    assert old.filter(created_at__year=timezone.localdate().year - 1).exists()
+    assert not old.filter(read_at=None).exists()
+    waiting = LeaveRequest.objects.filter(
+        status=LeaveStatus.PENDING, secondment__host_leader=demo["dw"].person
+    ).values_list("pk", flat=True)
+    unread = ours.filter(
+        recipient=demo["dw"], read_at=None, created_at__gte=now - timedelta(days=2)
+    )
+    assert waiting and any(f"/{pk}" in n.url for n in unread for pk in waiting)
