@@ -41,9 +41,11 @@ def program_dashboard(request, pk):
     form, flt, groups = _filtered(request, program)
     today = timezone.localdate()
     stages = selectors.program_rounds(program)
-    rows = selectors.dashboard_rows(program, flt, today)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(selectors.labelled(page.object_list, stages))
+    totals = selectors.totals(program, flt, today)
+    paginator = Paginator(selectors.dashboard_rows(program, flt, today), PAGE_SIZE)
+    paginator.count = totals["cadres"]  # counted already, with the other totals
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(selectors.labelled(list(page.object_list), stages, today))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -56,13 +58,12 @@ def program_dashboard(request, pk):
             "rows": page.object_list,
             "page_obj": page,
             "querystring_base": querystring_base(request),
-            "pending_label": _("待定"),
             "form": form,
             "flt": flt,
             "groups": groups,
             "stages": SecondmentStatus.choices,
             "rounds": stages,
-            "totals": selectors.totals(rows),
+            "totals": totals,
             "export_query": query.urlencode(),
             "crumbs": [
                 {
@@ -105,25 +106,27 @@ def program_dashboard_export(request, pk):
             *round_labels,
         ],
     )
-    rows = selectors.dashboard_rows(program, flt).iterator(chunk_size=1000)
-    for row in selectors.labelled(rows, stages):
-        sheet.append(
-            [
-                row["person__name"],
-                row["sending_org__name"],
-                row["post__host__name"],
-                row["post__title"],
-                str(row["status_label"]),
-                row["host_leader__name"] or "",
-                row["group__name"] or "",
-                row["late_reports"],
-                row["reports_submitted"],
-                row["reports_total"],
-                row["leave_days"],
-                row["leave_pending"],
-                str(row["plan_label"]),
-                *[str(result) for _label, result in row["appraisal"]],
-            ]
-        )
+    today = timezone.localdate()
+    rows = selectors.dashboard_rows(program, flt, today).iterator(chunk_size=1000)
+    for batch in selectors.in_batches(rows, 500):
+        for row in selectors.labelled(batch, stages, today):
+            sheet.append(
+                [
+                    row["person__name"],
+                    row["sending_org__name"],
+                    row["post__host__name"],
+                    row["post__title"],
+                    str(row["status_label"]),
+                    row["host_leader__name"] or "",
+                    row["group__name"] or "",
+                    row["late_reports"],
+                    row["reports_submitted"],
+                    row["reports_total"],
+                    row["leave_days"],
+                    row["leave_pending"],
+                    str(row["plan_label"]),
+                    *[str(result) for _label, result in row["appraisal"]],
+                ]
+            )
     filename = _("挂职干部情况-%(title)s.xlsx") % {"title": program.title}
     return workbook_response(workbook, filename)
