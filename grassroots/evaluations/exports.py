@@ -1,14 +1,16 @@
 """A campaign's results as an Excel workbook (write-only): one row per subject with the groups'
-scores by dimension, the total, the satisfaction rate and the rank, and the turnout per group.
-Aggregates only: no row is a ballot (comments, one per ballot, are not exported)."""
+scores by dimension, the total, the satisfaction rate and the rank; the comments (subject, group,
+text: never a rater, a code or a score beside them); the turnout per group. No row is a
+ballot."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
 from grassroots.core.workbooks import append_header
+from grassroots.orgs.roster.workbooks import defuse_formula
 
-from .selectors.results import CampaignResult, ordered
+from .selectors.results import CampaignResult, ordered, subject_comments
 
 
 def _number(value):
@@ -64,4 +66,19 @@ def write_results(result: CampaignResult):
         )
     turnout.append([_("合计"), None, result.voters, result.eligible, _number(result.turnout_rate)])
 
+    _write_comments(workbook, result)
     return workbook
+
+
+def _write_comments(workbook, result: CampaignResult) -> None:
+    """The comments as the workbook's second sheet: subject, group, comment, one a row, the
+    subjects in rank order; each anonymous group still hidden says so in one row."""
+    sheet = workbook.create_sheet(_("意见建议"), index=1)
+    append_header(sheet, [_("测评对象"), _("测评人类别"), _("意见建议")])
+    for item in subject_comments(result, ordered(result)):
+        for comment in item.comments:
+            sheet.append(
+                [defuse_formula(v) for v in (item.subject.label, comment.group.name, comment.text)]
+            )
+    for group in result.hidden_groups:
+        sheet.append([None, defuse_formula(group.name), _hidden_text()])

@@ -183,6 +183,9 @@ def appraisal_round_start(
     users = _users_by_person(
         [pid for s in secondments for pid in (s.person_id, s.host_leader_id, _leader_id(s))]
     )
+    # Every cadre's raters and codes in one call each: the engine writes them in a few queries
+    # whatever the number of cadres.
+    assignments = []
     for secondment in secondments:
         subject = subjects[secondment.person_id]
         for group_key, person_id in (
@@ -191,24 +194,19 @@ def appraisal_round_start(
             (LEADER, _leader_id(secondment)),
         ):
             user = users.get(person_id)
-            if user is None:
-                continue
-            engine.raters_add(
-                campaign=campaign,
-                group=groups[group_key],
-                users=[user],
-                subject=subject,
-                actor=actor,
-                check_permission=False,
-            )
-        engine.tokens_issue(
-            campaign=campaign,
-            group=groups[COLLEAGUES],
-            count=colleague_tokens,
-            subject=subject,
-            actor=actor,
-            check_permission=False,
-        )
+            if user is not None:
+                assignments.append((groups[group_key], user, subject))
+    engine.raters_add_many(
+        campaign=campaign, assignments=assignments, actor=actor, check_permission=False
+    )
+    engine.tokens_issue_per_subject(
+        campaign=campaign,
+        group=groups[COLLEAGUES],
+        count=colleague_tokens,
+        subjects=[subjects[s.person_id] for s in secondments],
+        actor=actor,
+        check_permission=False,
+    )
     campaign = engine.campaign_open(campaign=campaign, actor=actor, check_permission=False)
     return AppraisalRound.objects.create(program=program, stage=stage, campaign=campaign)
 

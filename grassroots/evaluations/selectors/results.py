@@ -10,7 +10,8 @@ raters and tokens) over the eligible (accounts named as raters and tokens not re
 
 While a campaign is not closed, the scores of anonymous groups, and every total that would
 include them, stay hidden (only turnout is shown), so nobody watches a score move as a
-rater votes.
+rater votes. The comments written on the ballots (意见建议) are listed per subject under the
+same rule, with nothing that names their rater and in no order of voting.
 
 Other apps call `tally(campaign)` and `subject_result(campaign, subject)`; nothing here knows
 them.
@@ -223,7 +224,7 @@ def _tally(campaign: Campaign) -> CampaignResult:
     # The label was copied from the name: no join to the person (a thousand Person objects
     # cost more than the aggregate itself).
     all_subjects = list(Subject.objects.filter(campaign=campaign))
-    shown = [g.pk for g in groups if is_revealed or not g.anonymous]
+    shown = [g.pk for g in groups if is_revealed or not g.anonymous]  # as shown_groups()
     # (subject, group, dimension) -> (answers, points, satisfied answers), as plain tuples
     cells: dict[tuple[int, int, int], tuple] = {
         (subject_id, group_id, dimension_id): (n, points, ok)
@@ -315,6 +316,59 @@ def subject_result(campaign: Campaign, subject: Subject) -> SubjectResult | None
         return None
     rows = tally(campaign, subjects=[subject.pk]).subjects
     return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class Comment:
+    group: RaterGroup
+    text: str
+
+
+@dataclass
+class SubjectComments:
+    subject: Subject
+    comments: list[Comment]
+
+
+def shown_groups(result: CampaignResult) -> list[RaterGroup]:
+    """The groups whose content is shown: the named ones, and the anonymous ones once the
+    campaign is closed."""
+    return [g for g in result.groups if result.revealed or not g.anonymous]
+
+
+def subject_comments(result: CampaignResult, rows: list[SubjectResult]) -> list[SubjectComments]:
+    """The comments (意见建议) written on the ballots of the subjects of `rows`, in one query,
+    for those of `rows` that have any, in the order of `rows`. Within a subject they are listed
+    group by group in the groups' order and by their text within a group: no rater, token or
+    ballot key is read, and nothing follows the order in which the ballots were cast. The
+    comments of anonymous groups are left out until the campaign is closed, as their scores
+    are."""
+    groups = {g.pk: g for g in shown_groups(result)}
+    if not rows or not groups:
+        return []
+    ballots = Ballot.objects.filter(campaign=result.campaign, group_id__in=list(groups))
+    ids = {row.subject.pk for row in rows}
+    if len(ids) < len(result.subjects):  # a page of them; all of them need no list of ids
+        ballots = ballots.filter(subject_id__in=ids)
+    texts: dict[int, list[tuple]] = {}
+    for subject_id, group_id, text in (
+        ballots.exclude(comment="").values_list("subject_id", "group_id", "comment").order_by()
+    ):
+        text = text.strip()
+        if text and subject_id in ids:
+            group = groups[group_id]
+            texts.setdefault(subject_id, []).append((group.sort_order, group.pk, text))
+    return [
+        SubjectComments(
+            subject=row.subject,
+            comments=[
+                Comment(group=groups[group_id], text=text)
+                for _order, group_id, text in sorted(texts[row.subject.pk])
+            ],
+        )
+        for row in rows
+        if row.subject.pk in texts
+    ]
 
 
 def access_results(user, pk) -> Campaign:

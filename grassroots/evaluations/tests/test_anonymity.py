@@ -75,7 +75,7 @@ def texts(client, built) -> list[str]:
     pages.append(
         "\n".join(
             " ".join(number(v) for v in row if v is not None)
-            for ws in book.worksheets[:1]  # the results (the second sheet is turnout)
+            for ws in book.worksheets[:1]  # the results (then the comments and the turnout)
             for row in ws.iter_rows(values_only=True)
         )
     )
@@ -126,7 +126,10 @@ def test_results_show_no_ballot_of_an_anonymous_voter(client, county, make_user,
             assert pk not in text
         # no column of single answers: 40 and 60 (one voter each) never appear
         assert "40.00" not in text and "60.00" not in text
-        assert "甲的意见" not in text and "乙的意见" not in text
+    # Once closed, the comments are listed under the subject, with nobody's name beside them
+    # (the checks above) and in the order of their text, not of the votes.
+    page = texts(client, voted)[0]
+    assert "甲的意见" in page and "乙的意见" in page
 
 
 def test_anonymous_scores_are_hidden_while_open(client, county, make_user, voted):

@@ -1,6 +1,7 @@
 """Results pages: the table of a campaign's results (and its printable version) and the Excel
 export, for holders of evaluations.view_campaign on the campaign's organization. Aggregates
-only: no page or file lists a ballot of an anonymous group."""
+and the ballots' comments, which name no rater: no page or file lists a ballot of an anonymous
+group."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def campaign_results(request, pk):
             rows = [row for row in rows if query in row.subject.label]
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = page.object_list
+    rows = list(rows)
     return render(
         request,
         "evaluations/results/print.html" if printable else "evaluations/results/results.html",
@@ -42,6 +44,7 @@ def campaign_results(request, pk):
             "campaign": campaign,
             "result": result,
             "rows": rows,
+            "comments": selectors.subject_comments(result, rows),
             "page_obj": page,
             "query": query,
             "querystring_base": querystring_base(request),
