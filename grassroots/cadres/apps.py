@@ -52,11 +52,26 @@ class CadresConfig(AppConfig):
 
     @staticmethod
     def _ready_people_filter() -> None:
-        """The people list's 经历 filter offers 有挂职经历."""
-        from grassroots.core.registry import PersonFilter, person_filters
+        """The people list's 经历 filter offers 有挂职经历, and the roster export has a
+        挂职经历 column."""
+        from grassroots.core.registry import (
+            PersonColumn,
+            PersonFilter,
+            person_columns,
+            person_filters,
+        )
 
-        from .selectors.archive import people_with_secondment_q
+        from .selectors.archive import people_with_secondment_q, secondment_summaries
 
         person_filters.register(
             PersonFilter("cadres.seconded", 60, _("有挂职经历"), people_with_secondment_q)
+        )
+        person_columns.register(
+            PersonColumn(
+                "cadres.secondments",
+                60,
+                _("挂职经历"),
+                lambda user, ids: secondment_summaries(ids, user),
+                width=60,
+            )
         )

@@ -1,7 +1,8 @@
 """Small registries through which apps contribute to pages that show many apps' data.
 
-A person's page and the home dashboard gather panels registered here, so adding a
-module never edits `orgs` (as Django's admin gathers ModelAdmins).
+A person's page and the home dashboard gather panels registered here, the people list its
+filters and the roster export its extra columns, so adding a module never edits `orgs` (as
+Django's admin gathers ModelAdmins).
 """
 
 from collections.abc import Callable
@@ -44,6 +45,21 @@ class PersonFilter:
     q: Callable  # () -> Q on Person
 
 
+@dataclass(frozen=True)
+class PersonColumn:
+    """A column that another app adds to the people roster's export (挂职经历), after the
+    roster's own columns. `values(user, person_ids)` answers {person id: cell text} for one
+    chunk of people in a fixed number of queries (never one per person), with only what the
+    user may see of them (the export has scoped the people, not the other app's records);
+    people it leaves out get an empty cell."""
+
+    key: str
+    order: int
+    label: object  # a lazy translated string: the column's header
+    values: Callable  # (user, list[int]) -> dict[int, str]
+    width: int = 30
+
+
 @dataclass
 class DemoContext:
     """What the demo county gives the apps that add their own demo records: organizations by
@@ -66,5 +82,6 @@ class DemoStep:
 
 person_panels = Registry()
 person_filters = Registry()
+person_columns = Registry()
 home_counters = Registry()
 demo_steps = Registry()

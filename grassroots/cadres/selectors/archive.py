@@ -84,23 +84,45 @@ def person_secondments(user, person) -> list[Secondment]:
     )
 
 
-def secondment_summaries(person_ids) -> dict[int, str]:
+def secondment_summaries(person_ids, user=None) -> dict[int, str]:
     """{person id: their secondments on record in one line} for an export column (the people
-    roster's "挂职经历"), in one query: "program, host post, result" per secondment, newest
-    first. The caller has already scoped the people to the user."""
+    roster's "挂职经历"), in one query: program, host and post, term, then the result and
+    commendation once appraised, per secondment, newest first. Withdrawn and not yet placed
+    secondments are not on record. With `user`, only the secondments they may see (officers:
+    their programs' subtree; anyone: their own), as on the person's page."""
+    from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
     found: dict[int, list[str]] = {}
     rows = (
-        Secondment.objects.filter(person_id__in=list(person_ids), status__in=RECORD)
+        (Secondment.objects.all() if user is None else secondments_for(user))
+        .filter(person_id__in=list(person_ids), status__in=RECORD)
         .select_related("program", "post__host")
         .order_by("person_id", "-starts_on", "-id")
+        .only(
+            "person",
+            "starts_on",
+            "ends_on",
+            "result",
+            "commended",
+            "commendation",
+            "program__title",
+            "post__title",
+            "post__host__name",
+        )
     )
     for s in rows:
-        text = f"{s.program.title} {s.post.host.name}{s.post.title}"
+        # The term by month, as a cadre's record gives it: 2026年3月—2027年2月.
+        text = _("%(program)s %(host)s%(post)s %(starts)s—%(ends)s") % {
+            "program": s.program.title,
+            "host": s.post.host.name,
+            "post": s.post.title,
+            "starts": date_format(s.starts_on, "YEAR_MONTH_FORMAT"),
+            "ends": date_format(s.ends_on, "YEAR_MONTH_FORMAT"),
+        }
         if s.result:
             text += f" {s.get_result_display()}"
-        if s.commended:
+        if s.commended and s.commendation:
             text += f" {s.commendation}"
         found.setdefault(s.person_id, []).append(text)
     return {pk: _("；").join(parts) for pk, parts in found.items()}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import islice
 from typing import IO
 
 from openpyxl import Workbook
@@ -13,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from grassroots.core.registry import person_columns
 from grassroots.core.validators import mask_id_number
 
 from ..models import Organization, Person
@@ -35,6 +37,8 @@ TEXT_FORMAT = "@"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="FDE9E7")
 _REQUIRED_FONT = Font(bold=True, color="C00000")
+# People per chunk of the export: the columns other apps register cost one query per chunk.
+EXPORT_CHUNK = 2000
 
 
 def _example_row(org_code: str) -> dict[str, object]:
@@ -170,17 +174,29 @@ def defuse_formula(value):
     return value
 
 
-def write_export(people: Iterable[Person], id_prefixes: list[str]) -> IO[bytes]:
+def _chunks(people: Iterable[Person], size: int) -> Iterator[list[Person]]:
+    iterator = iter(people)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def write_export(people: Iterable[Person], id_prefixes: list[str], user=None) -> IO[bytes]:
     """Write people to a roster file in write-only mode (rows go to disk as they come), with the
-    ID number masked for those outside `id_prefixes` (the user's orgs.view_id_number scope).
-    Returns an open temporary file, deleted when closed."""
+    ID number masked for those outside `id_prefixes` (the user's orgs.view_id_number scope),
+    and after the roster's own columns those other apps register in core.registry.person_columns
+    (挂职经历), each computed once per chunk of people with what `user` may see. Returns an open temporary file, deleted
+    when closed."""
+    extra = person_columns.items()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_NAME)
     for col, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = column.width
     sheet.column_dimensions[get_column_letter(len(COLUMNS) + 1)].width = 30
+    for col, column in enumerate(extra, start=len(COLUMNS) + 2):
+        sheet.column_dimensions[get_column_letter(col)].width = column.width
     header_cells = []
-    for header in [c.header for c in COLUMNS] + [EXPORT_EXTRA_HEADER]:
+    headers = [c.header for c in COLUMNS] + [EXPORT_EXTRA_HEADER] + [str(c.label) for c in extra]
+    for header in headers:
         cell = WriteOnlyCell(sheet, value=header)
         cell.font = _HEADER_FONT
         header_cells.append(cell)
@@ -189,13 +205,18 @@ def write_export(people: Iterable[Person], id_prefixes: list[str]) -> IO[bytes]:
     # Plain values: openpyxl gives a date its yyyy-mm-dd format by itself, and a styled cell
     # per value would double the time of a 100,000-row export.
     id_index = [c.key for c in COLUMNS].index("id_number")
-    for person in people:
-        path = person.primary_org.path
-        values: list = [_export_value(person, c.key) for c in COLUMNS]
-        if not any(path.startswith(prefix) for prefix in id_prefixes):
-            values[id_index] = mask_id_number(person.id_number)
-        values.append(person.primary_org.name)
-        sheet.append([defuse_formula(v) for v in values])
+    for chunk in _chunks(people, EXPORT_CHUNK):
+        ids = [person.pk for person in chunk]
+        extra_values = [column.values(user, ids) for column in extra]
+        for person in chunk:
+            path = person.primary_org.path
+            values: list = [_export_value(person, c.key) for c in COLUMNS]
+            if not any(path.startswith(prefix) for prefix in id_prefixes):
+                values[id_index] = mask_id_number(person.id_number)
+            values.append(person.primary_org.name)
+            # "" rather than None, so that a reader sees a full row, as for the blank fields.
+            values.extend(found.get(person.pk, "") for found in extra_values)
+            sheet.append([defuse_formula(v) for v in values])
 
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)

@@ -740,7 +740,8 @@ def test_export_is_scoped_to_the_users_subtree_and_masks_id_numbers(client, coun
     assert first["组织代码"] == "C0004" and first["所在组织"] == county.branch1.name
     assert first["政治面貌"] == "中共党员"
     assert first["出生日期"].date() == inside.birth_date
-    assert list(first) == [*HEADERS, "所在组织"]
+    # Then the columns other apps register (挂职经历).
+    assert list(first) == [*HEADERS, "所在组织", *_registered_headers()]
 
 
 def test_export_shows_full_id_numbers_where_the_user_may_read_them(client, county, make_user):
@@ -789,7 +790,13 @@ def test_export_reimports_unchanged(client, county, make_user):
     assert plan.counts == {CREATE: 0, UPDATE: 0, UNCHANGED: 3, ERROR: 0}, [
         r.errors for r in plan.rows
     ]
-    assert plan.ignored_headers == ["所在组织"]
+    assert plan.ignored_headers == ["所在组织", *_registered_headers()]
+
+
+def _registered_headers() -> list[str]:
+    from grassroots.core.registry import person_columns
+
+    return [str(c.label) for c in person_columns.items()]
 
 
 def test_export_queries_do_not_grow_with_the_rows(
