@@ -3,6 +3,7 @@ secondments, work plans, reports, leave and appraisal results."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProgramStatus(models.TextChoices):
@@ -45,7 +46,7 @@ class SecondmentStatus(models.TextChoices):
     PLACED = "placed", _("挂职中")
     COMPLETED = "completed", _("期满待鉴定")
     ARCHIVED = "archived", _("已归档")
-    WITHDRAWN = "withdrawn", _("已撤销")
+    WITHDRAWN = "withdrawn", pgettext_lazy("挂职状态", "已撤销")
 
 
 # (from, to) -> the codename the move needs, on the program's organizing body
@@ -142,7 +143,7 @@ class EventAction(models.TextChoices):
     PLACED = "placed", _("到岗")
     COMPLETED = "completed", _("挂职期满")
     ARCHIVED = "archived", _("归档")
-    WITHDRAWN = "withdrawn", _("撤销")
+    WITHDRAWN = "withdrawn", pgettext_lazy("挂职事件", "撤销")
     MANAGERS_SET = "managers_set", _("确定联系领导和小组")
     PLAN_SUBMITTED = "plan_submitted", _("提交工作计划")
     PLAN_APPROVED = "plan_approved", _("同意工作计划")

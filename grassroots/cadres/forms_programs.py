@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.forms import (
     DATETIME_INPUT_FORMATS,
@@ -185,7 +186,10 @@ class ApplyForm(BootstrapMixin, forms.Form):
         help_text=_("多个领域用顿号或逗号分隔，如：法律、信访。"),
     )
     preferred_post = forms.ModelChoiceField(
-        queryset=Post.objects.none(), label=_("意向岗位"), required=False, empty_label=_("不限")
+        queryset=Post.objects.none(),
+        label=_("意向岗位"),
+        required=False,
+        empty_label=pgettext_lazy("意向岗位", "不限"),
     )
 
     def __init__(self, *args, posts=None, **kwargs):
@@ -207,7 +211,10 @@ class RecommendForm(BootstrapMixin, forms.Form):
         help_text=_("多个领域用顿号或逗号分隔，如：法律、信访。"),
     )
     preferred_post = forms.ModelChoiceField(
-        queryset=Post.objects.none(), label=_("意向岗位"), required=False, empty_label=_("不限")
+        queryset=Post.objects.none(),
+        label=_("意向岗位"),
+        required=False,
+        empty_label=pgettext_lazy("意向岗位", "不限"),
     )
 
     def __init__(self, *args, people=None, posts=None, **kwargs):

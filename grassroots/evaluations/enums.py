@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SubjectKind(models.TextChoices):
-    PERSON = "person", _("人员")
-    ORGANIZATION = "organization", _("单位")
+    PERSON = "person", pgettext_lazy("测评对象类型", "人员")
+    ORGANIZATION = "organization", pgettext_lazy("测评对象类型", "单位")
 
 
 class ScaleKind(models.TextChoices):

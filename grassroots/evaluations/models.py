@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.models import TimeStampedModel
 
@@ -141,7 +142,7 @@ class RaterGroup(models.Model):
     """测评人类别 (领导, 同事, 本人) with its weight in the total; anonymous or named."""
 
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="groups")
-    name = models.CharField(_("类别"), max_length=40)
+    name = models.CharField(pgettext_lazy("测评人类别", "类别"), max_length=40)
     weight = models.DecimalField(_("权重（%）"), max_digits=5, decimal_places=2)
     anonymous = models.BooleanField(
         _("匿名"),
@@ -181,7 +182,7 @@ class Subject(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("人员"),
+        verbose_name=pgettext_lazy("测评对象类型", "人员"),
     )
     organization = models.ForeignKey(
         "orgs.Organization",
@@ -189,7 +190,7 @@ class Subject(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("单位"),
+        verbose_name=pgettext_lazy("测评对象类型", "单位"),
     )
     label = models.CharField(_("名称"), max_length=120)
     note = models.CharField(_("说明"), max_length=120, blank=True)

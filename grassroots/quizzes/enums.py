@@ -3,6 +3,7 @@ quizzes, attempts, imports and contests with their allowed transitions."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class QuestionType(models.TextChoices):
@@ -44,7 +45,7 @@ class ReviewPolicy(models.TextChoices):
 class QuizStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
-    CANCELLED = "cancelled", _("已撤销")
+    CANCELLED = "cancelled", pgettext_lazy("测试状态", "已撤销")
 
 
 QUIZ_TRANSITIONS = {

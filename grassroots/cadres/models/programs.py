@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.models import TimeStampedModel
 from grassroots.orgs.enums import Education, PoliticalStatus, Rank
@@ -175,7 +176,9 @@ class Application(TimeStampedModel):
     person = models.ForeignKey(
         "orgs.Person", models.PROTECT, related_name="+", verbose_name=_("报名人")
     )
-    kind = models.CharField(_("方式"), max_length=12, choices=ApplicationKind)
+    kind = models.CharField(
+        pgettext_lazy("报名方式", "方式"), max_length=12, choices=ApplicationKind
+    )
     preferred_post = models.ForeignKey(
         Post,
         models.SET_NULL,

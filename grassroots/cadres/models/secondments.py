@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.models import TimeStampedModel
 
@@ -139,7 +140,7 @@ class Report(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=ReportKind)
     period_start = models.DateField(_("所属期间起"))
     period_end = models.DateField(_("所属期间止"))
-    due_on = models.DateField(_("截止日期"))
+    due_on = models.DateField(pgettext_lazy("挂职报告", "截止日期"))
     content = models.TextField(_("内容"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     host_comment = models.TextField(_("接收单位意见"), blank=True)

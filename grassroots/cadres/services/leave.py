@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grassroots.core import calendar, permissions
 from grassroots.core.audit import audited
@@ -306,7 +307,11 @@ def _notify(recipients: list, title: str, body: str, url: str) -> None:
 
 
 def _summary(leave: LeaveRequest) -> str:
-    return _("%(kind)s %(start)s 至 %(end)s，共 %(days)d 个工作日") % {
+    return ngettext(
+        "%(kind)s %(start)s 至 %(end)s，共 %(days)d 个工作日",
+        "%(kind)s %(start)s 至 %(end)s，共 %(days)d 个工作日",
+        leave.days,
+    ) % {
         "kind": LeaveKind(leave.kind).label,
         "start": leave.starts_on.isoformat(),
         "end": leave.ends_on.isoformat(),
@@ -366,7 +371,16 @@ def _check_dates(secondment: Secondment, starts_on: date, ends_on: date) -> int:
     backdate = int(settings.CADRES_LEAVE_BACKDATE_DAYS)
     if starts_on < timezone.localdate() - timedelta(days=backdate):
         raise ValidationError(
-            {"starts_on": [_("请假开始日期不能早于 %(n)d 天前。") % {"n": backdate}]}
+            {
+                "starts_on": [
+                    ngettext(
+                        "请假开始日期不能早于 %(n)d 天前。",
+                        "请假开始日期不能早于 %(n)d 天前。",
+                        backdate,
+                    )
+                    % {"n": backdate}
+                ]
+            }
         )
     if starts_on < secondment.starts_on or ends_on > secondment.ends_on:
         raise ValidationError(
@@ -619,7 +633,8 @@ def leave_return(*, request: LeaveRequest, returned_on: date, actor) -> LeaveReq
     leave.save(update_fields=["status", "returned_on"])
     note = _("%(date)s 销假") % {"date": returned_on.isoformat()}
     if returned_on > leave.ends_on:
-        note += _("（超期 %(n)d 天）") % {"n": (returned_on - leave.ends_on).days}
+        late = (returned_on - leave.ends_on).days
+        note += ngettext("（超期 %(n)d 天）", "（超期 %(n)d 天）", late) % {"n": late}
     record_event(
         secondment=secondment,
         action=EventAction.LEAVE_RETURNED,

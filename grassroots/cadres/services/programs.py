@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grassroots.core import permissions
 from grassroots.core.audit import audited
@@ -272,7 +273,12 @@ def program_finish(*, program: Program, actor) -> Program:
     left = program.secondments.filter(status__in=UNDER_WAY).count()
     if left:
         raise ValidationError(
-            _("还有 %(n)s 名挂职干部未期满，请先登记期满或撤销。") % {"n": left},
+            ngettext(
+                "还有 %(n)s 名挂职干部未期满，请先登记期满或撤销。",
+                "还有 %(n)s 名挂职干部未期满，请先登记期满或撤销。",
+                left,
+            )
+            % {"n": left},
             code="under_way",
         )
     program.status = ProgramStatus.FINISHED
@@ -418,7 +424,16 @@ def post_update(*, post: Post, actor, **fields: Any) -> Post:
     taken = _taken(post)
     if post.places < taken:
         raise ValidationError(
-            {"places": [_("该岗位已匹配 %(n)d 人，名额不能少于已匹配人数。") % {"n": taken}]}
+            {
+                "places": [
+                    ngettext(
+                        "该岗位已匹配 %(n)d 人，名额不能少于已匹配人数。",
+                        "该岗位已匹配 %(n)d 人，名额不能少于已匹配人数。",
+                        taken,
+                    )
+                    % {"n": taken}
+                ]
+            }
         )
     post.save(update_fields=list(POST_FIELDS))
     return post

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grassroots.core import permissions
 from grassroots.core.calendar import add_working_days
@@ -321,7 +322,10 @@ def program_confirm(*, program: Program, actor) -> Program:
         )
     unanswered = program.objections.filter(answered_at__isnull=True).count()
     if unanswered:
-        raise ValidationError(_("还有 %(n)d 条异议未答复。") % {"n": unanswered})
+        raise ValidationError(
+            ngettext("还有 %(n)d 条异议未答复。", "还有 %(n)d 条异议未答复。", unanswered)
+            % {"n": unanswered}
+        )
     listed = list(
         program.secondments.filter(status=SecondmentStatus.PUBLICITY)
         .select_related("person__user")

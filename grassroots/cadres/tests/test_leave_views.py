@@ -344,3 +344,21 @@ def test_the_pages_render_in_english(english_client, county):
         response = english_client.get(url)
         assert response.status_code == 200, url
         assert '<html lang="en">' in response.content.decode()
+
+
+def test_days_late_agree_with_their_number_in_english(english_client, county):
+    """超期 1 天 reads "1 day late", 超期 3 天 "3 days late"."""
+    p = placed(county)
+    today = timezone.localdate()
+    for late, ends_on in ((1, today - timedelta(days=20)), (3, today - timedelta(days=10))):
+        leave = ask(p, after=7 + late * 5)
+        LeaveRequest.objects.filter(pk=leave.pk).update(
+            status=LeaveStatus.RETURNED,
+            starts_on=ends_on - timedelta(days=1),
+            ends_on=ends_on,
+            returned_on=ends_on + timedelta(days=late),
+        )
+    english_client.force_login(p.cadre_user)
+    html = english_client.get(tab(p)).content.decode()
+    assert 'data-testid="leave-overdue">1 day late</span>' in html
+    assert 'data-testid="leave-overdue">3 days late</span>' in html

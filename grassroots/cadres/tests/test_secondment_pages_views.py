@@ -176,3 +176,20 @@ def test_pages_render_in_english(english_client, county, officer):
     assert english_client.get(detail(placed.secondment.pk)).status_code == 200
     english_client.force_login(placed.cadre_user)
     assert english_client.get(reverse("cadres:my_secondments")).status_code == 200
+
+
+def test_a_withdrawn_secondment_reads_withdrawn_in_english(english_client, county, officer):
+    """已撤销 of a secondment is "Withdrawn", not the "Dissolved" of an organization."""
+    placed = builders.secondment(county, status=SecondmentStatus.WITHDRAWN)
+    record_event(
+        secondment=placed.secondment,
+        action=EventAction.WITHDRAWN,
+        actor=officer,
+        from_status="confirmed",
+        to_status="withdrawn",
+    )
+    english_client.force_login(officer)
+    html = english_client.get(detail(placed.secondment.pk)).content.decode()
+    assert 'data-testid="secondment-stage">Withdrawn</dd>' in html
+    assert '<span class="fw-semibold">Withdrawn</span>' in html  # the timeline's step
+    assert "Dissolved" not in html

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from grassroots.core import permissions
@@ -184,7 +185,7 @@ def my_applications(request):
         {
             "applications": list(selectors.my_applications(user)[:100]),
             "has_person": bool(user.person_id),
-            "crumbs": _crumbs({"label": _("我的报名")}),
+            "crumbs": _crumbs({"label": pgettext("挂职报名", "我的报名")}),
         },
     )
 

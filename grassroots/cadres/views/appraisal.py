@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from grassroots.core import permissions
@@ -289,7 +290,13 @@ def program_archive(request, pk):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("已归档 %(n)d 名挂职干部。") % {"n": len(outcome.archived)})
+        messages.success(
+            request,
+            ngettext(
+                "已归档 %(n)d 名挂职干部。", "已归档 %(n)d 名挂职干部。", len(outcome.archived)
+            )
+            % {"n": len(outcome.archived)},
+        )
         for secondment, problems in outcome.skipped:
             messages.warning(
                 request,

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from grassroots.core.downloads import attachment_response
@@ -75,7 +76,12 @@ def secondment_leave(request, pk):
         else:
             messages.success(
                 request,
-                _("已提交请假申请（%(n)d 个工作日），请等待审批。") % {"n": leave.days},
+                ngettext(
+                    "已提交请假申请（%(n)d 个工作日），请等待审批。",
+                    "已提交请假申请（%(n)d 个工作日），请等待审批。",
+                    leave.days,
+                )
+                % {"n": leave.days},
             )
             return redirect(_tab_url(secondment.pk) + f"#leave-{leave.pk}")
     rows = selectors.secondment_leave(user, rel, secondment)
@@ -138,7 +144,7 @@ def leave_decide(request, pk):
         refused(request, exc)
     else:
         if not approve:
-            messages.success(request, _("已不批准该请假，并通知了申请人。"))
+            messages.success(request, _("已驳回该请假申请，并通知了申请人。"))
         elif leave.status == LeaveStatus.APPROVED:
             messages.success(request, _("已批准该请假，并通知了申请人。"))
         else:
@@ -177,10 +183,15 @@ def leave_return(request, pk):
         refused(request, exc)
     else:
         if leave.returned_on > leave.ends_on:
+            late = (leave.returned_on - leave.ends_on).days
             messages.warning(
                 request,
-                _("已销假，比计划结束日期晚 %(n)d 天。")
-                % {"n": (leave.returned_on - leave.ends_on).days},
+                ngettext(
+                    "已销假，比计划结束日期晚 %(n)d 天。",
+                    "已销假，比计划结束日期晚 %(n)d 天。",
+                    late,
+                )
+                % {"n": late},
             )
         else:
             messages.success(request, _("已销假。"))

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from grassroots.core.forms import apply_service_errors
@@ -190,7 +191,13 @@ def program_placement(request, pk):
                 apply_service_errors(form, exc)
             else:
                 messages.success(
-                    request, _("已登记 %(n)d 名挂职干部到岗。") % {"n": len(outcome.placed)}
+                    request,
+                    ngettext(
+                        "已登记 %(n)d 名挂职干部到岗。",
+                        "已登记 %(n)d 名挂职干部到岗。",
+                        len(outcome.placed),
+                    )
+                    % {"n": len(outcome.placed)},
                 )
                 refused = outcome.refused
                 if not refused:

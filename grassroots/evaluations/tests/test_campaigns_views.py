@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from grassroots.core.testing import queries_of
-from grassroots.evaluations.enums import CampaignStatus
+from grassroots.evaluations.enums import CampaignStatus, SubjectKind
 from grassroots.evaluations.models import Campaign, Dimension, RaterGroup, Subject, Token
 from grassroots.evaluations.services import campaigns as services
 from grassroots.evaluations.tests.test_campaigns_support import account, draft, ready
@@ -317,3 +317,25 @@ def test_navigation_entry_for_viewers_only(client, county, manager, make_user, r
     assert entries["evaluations"]["url"] == url("campaign_list")
     request.user = make_user()
     assert "evaluations" not in {e["key"] for e in core_navigation.menu_for(request)}
+
+
+def test_english_names_the_subject_kind_and_counts_what_was_added(english_client, county, manager):
+    """单位 as a subject kind reads "Organization" (the roster's 单位 is an "Employer"); 类别 of
+    rater groups reads "Category"; a count of added subjects agrees with its number."""
+    campaign = draft(
+        county.justice, manager, subject_kind=SubjectKind.ORGANIZATION, groups=[("领导", 40, False)]
+    )
+    english_client.force_login(manager)
+    facts = english_client.get(url("campaign_detail", campaign.pk)).content.decode()
+    assert '<dd class="col-8">Organization</dd>' in facts and "Employer" not in facts
+    groups = english_client.get(url("campaign_detail", campaign.pk), {"tab": "groups"})
+    assert '<th scope="col">Category</th>' in groups.content.decode()
+
+    people = draft(county.justice, manager, title="人员测评")
+    one, *three = [PersonFactory(primary_org=county.justice) for _ in range(4)]
+    added = english_client.post(url("subject_add", people.pk), {"ids": [one.pk]}, follow=True)
+    assert "1 subject added." in texts(added)
+    added = english_client.post(
+        url("subject_add", people.pk), {"ids": [p.pk for p in three]}, follow=True
+    )
+    assert "3 subjects added." in texts(added)

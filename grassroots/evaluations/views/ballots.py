@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from ..forms_ballots import SheetForm
@@ -52,7 +53,13 @@ def ballot_sheet(request, pk):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
-            messages.success(request, _("已提交 %(n)d 份评价，谢谢参与。") % {"n": count})
+            messages.success(
+                request,
+                ngettext(
+                    "已提交 %(n)d 份评价，谢谢参与。", "已提交 %(n)d 份评价，谢谢参与。", count
+                )
+                % {"n": count},
+            )
             return redirect("evaluations:my_campaigns")
     return render(
         request,

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from grassroots.core import checkin, permissions
@@ -310,7 +311,9 @@ def subject_add(request, pk):
             added = services.subjects_add_organizations(
                 campaign=campaign, organizations=form.cleaned_data["ids"], actor=request.user
             )
-        return _("已添加 %(n)d 个测评对象。") % {"n": len(added)}
+        return ngettext("已添加 %(n)d 个测评对象。", "已添加 %(n)d 个测评对象。", len(added)) % {
+            "n": len(added)
+        }
 
     return _act(request, pk, "subjects", work)
 
@@ -431,7 +434,9 @@ def rater_add(request, pk):
             users=data["users"],
             actor=request.user,
         )
-        return _("已添加 %(n)d 名测评人。") % {"n": len(added)}
+        return ngettext("已添加 %(n)d 名测评人。", "已添加 %(n)d 名测评人。", len(added)) % {
+            "n": len(added)
+        }
 
     return _act(request, pk, "raters", work)
 
@@ -462,7 +467,11 @@ def token_issue(request, pk):
             count=data["count"],
             actor=request.user,
         )
-        return _("已发放 %(n)d 个测评码（编号 %(a)d–%(b)d）。") % {
+        return ngettext(
+            "已发放 %(n)d 个测评码（编号 %(a)d–%(b)d）。",
+            "已发放 %(n)d 个测评码（编号 %(a)d–%(b)d）。",
+            len(issued),
+        ) % {
             "n": len(issued),
             "a": issued[0].serial,
             "b": issued[-1].serial,
