@@ -118,6 +118,12 @@ def test_figures_are_right(county, program):
     assert selectors.appraisal_cells(row, selectors.program_rounds(program)) == [
         ("中期考核", "良好")
     ]
+    selectors.with_names(listed)
+    s = busy.secondment
+    assert (row["post__title"], row["post__host__name"]) == (s.post.title, s.post.host.name)
+    assert row["sending_org__name"] == s.sending_org.name
+    assert row["host_leader__name"] == (s.host_leader.name if s.host_leader else None)
+    assert row["group__name"] == (s.group.name if s.group else None)
     other = rows[quiet.secondment.pk]
     figures = ("late_reports", "reports_total", "leave_days", "leave_pending")
     assert [other[name] for name in figures] == [0, 0, 0, 0]

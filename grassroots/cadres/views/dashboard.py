@@ -32,7 +32,7 @@ def _filtered(request, program):
 
 
 # A page of the dashboard; the Excel export has every row.
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 @login_required
