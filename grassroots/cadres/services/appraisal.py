@@ -321,19 +321,17 @@ def exchange_meeting_schedule(
 ) -> Program:
     """Schedule the program's exchange meeting (挂职干部座谈会) as a meeting of the organizing
     body (kind 其他), with the cadres invited to sit in, and send its notice."""
-    from grassroots.meetings.enums import MeetingStatus
     from grassroots.meetings.models import MeetingKind
     from grassroots.meetings.services.meetings import meeting_create
 
     program = _locked_program(program)
     _require(actor, program, MANAGE)
-    if program.status not in (ProgramStatus.RUNNING, ProgramStatus.FINISHED):
+    if program.status not in MEETING_STATUSES:
         raise ValidationError(
             _("批次当前状态为“%(status)s”，不能安排座谈会。")
             % {"status": program.get_status_display()}
         )
-    current = program.exchange_meeting
-    if current is not None and current.status != MeetingStatus.CANCELLED:
+    if not exchange_meeting_open(program):
         raise ValidationError(_("本批次已安排座谈会。"))
     if not starts_at:
         raise ValidationError({"starts_at": [_("请填写开始时间。")]})
@@ -367,6 +365,18 @@ def exchange_meeting_schedule(
     program.exchange_meeting = meeting
     program.save(update_fields=["exchange_meeting", "updated_at"])
     return program
+
+
+# The exchange meeting is held once the cadres are on their posts, or after the term.
+MEETING_STATUSES = (ProgramStatus.RUNNING, ProgramStatus.FINISHED)
+
+
+def exchange_meeting_open(program: Program) -> bool:
+    """True when the program has no exchange meeting, or only a cancelled one."""
+    from grassroots.meetings.enums import MeetingStatus
+
+    current = program.exchange_meeting
+    return current is None or current.status == MeetingStatus.CANCELLED
 
 
 @audited

@@ -233,6 +233,34 @@ def test_exchange_meeting_through_the_page(county, client):
     assert 'data-testid="meeting"' in html
 
 
+def test_the_meeting_button_shows_only_when_a_meeting_may_be_scheduled(county, client):
+    """Running or finished, with no meeting or only a cancelled one: otherwise no 安排座谈会."""
+    from grassroots.cadres.enums import ProgramStatus
+    from grassroots.meetings.enums import MeetingStatus
+
+    w = world(county)
+    client.force_login(w.officer)
+
+    def button() -> bool:
+        return 'data-testid="exchange-meeting"' in client.get(program_url(w)).content.decode()
+
+    assert button()  # running
+    w.program.status = ProgramStatus.SELECTING
+    w.program.save(update_fields=["status"])
+    assert not button()
+    w.program.status = ProgramStatus.RUNNING
+    w.program.save(update_fields=["status"])
+    services.exchange_meeting_schedule(
+        program=w.program,
+        starts_at=timezone.now() + timedelta(days=3),
+        place="党校",
+        actor=w.officer,
+    )
+    assert not button()
+    Meeting.objects.update(status=MeetingStatus.CANCELLED)
+    assert button()
+
+
 def test_commend_through_the_page(county, client):
     w = world(county)
     w.a.secondment.status = SecondmentStatus.COMPLETED

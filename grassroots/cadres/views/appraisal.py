@@ -201,6 +201,8 @@ def program_appraisal(request, pk):
         "can_approve": permissions.covers(user, APPROVE, path),
         "may_start": len(data.rounds) < len(AppraisalStage) and program.status == "running",
         "meeting": program.exchange_meeting if program.exchange_meeting_id else None,
+        "may_meet": program.status in services.MEETING_STATUSES
+        and services.exchange_meeting_open(program),
         "meeting_url": meeting_url,
         "crumbs": _program_crumbs(program, {"label": _("考核与归档")}),
     }
