@@ -16,8 +16,8 @@ yet) and most of the anonymous ballots of the 民主测评 (a handful go through
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
 from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
 from unittest import mock
 
 from django.db import transaction

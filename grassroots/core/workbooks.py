@@ -9,6 +9,22 @@ from django.http import FileResponse
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formula(value):
+    """Text that a spreadsheet would run as a formula (=HYPERLINK(...), +1, @SUM) is written
+    with a leading apostrophe, so that the cell stays text in Excel and WPS."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def append_row(sheet, values) -> None:
+    """Append a row of values, text that would run as a formula defused."""
+    sheet.append([defuse_formula(v) for v in values])
+
+
 def append_header(sheet, titles) -> None:
     """Append a row of bold column titles to a write-only sheet."""
     from openpyxl.cell import WriteOnlyCell

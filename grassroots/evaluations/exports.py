@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from grassroots.core.workbooks import append_header
-from grassroots.orgs.roster.workbooks import defuse_formula
+from grassroots.core.workbooks import append_header, defuse_formula
 
 from .selectors.results import CampaignResult, ordered, subject_comments
 

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from grassroots.core.uploads import open_workbook, unreadable_xlsx
-from grassroots.orgs.roster.workbooks import defuse_formula
+from grassroots.core.workbooks import defuse_formula
 
 from .grading import letters, normalize
 

@@ -211,6 +211,21 @@ def test_export_has_a_row_per_cadre(client, county, program, officer):
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name[busy.cadre.name][7] == 1  # late reports
     assert by_name[busy.cadre.name][10] == 5  # leave days
+    assert by_name[busy.cadre.name][2] == busy.secondment.post.host.name
+
+
+def test_export_writes_formula_like_text_as_text(client, county, program, officer):
+    from openpyxl import load_workbook
+
+    placed = builders.secondment(county, program_obj=program)
+    type(placed.secondment.post).objects.filter(pk=placed.secondment.post_id).update(
+        title="=HYPERLINK(\"http://x\")"
+    )
+    client.force_login(officer)
+    response = client.get(reverse("cadres:program_dashboard_export", args=[program.pk]))
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    row = list(sheet.iter_rows(values_only=True))[1]
+    assert row[3] == "'=HYPERLINK(\"http://x\")"
 
 
 def test_dashboard_renders_in_english(english_client, county, program, officer):

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from grassroots.core import permissions
 from grassroots.core.forms import apply_service_errors
 from grassroots.core.views import querystring_base, render_list, simple_form_page
-from grassroots.core.workbooks import append_header, workbook_response
+from grassroots.core.workbooks import append_header, append_row, workbook_response
 
 from ..enums import AppraisalResult, AppraisalStage, SecondmentStatus
 from ..forms_appraisal import (
@@ -34,37 +34,13 @@ from ..selectors import archive as archive_selectors
 from ..selectors.access import APPROVE, MANAGE, VIEW, access_program, access_secondment
 from ..services import appraisal as services
 from ..services import archive as archive_services
+from .common import program_crumbs, secondment_crumbs
 
 PAGE_SIZE = 30
 
 
 def _error_text(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
-
-
-def _program_crumbs(program, *extra):
-    crumbs = []
-    try:
-        crumbs.append({"label": _("挂职锻炼"), "url": reverse("cadres:program_list")})
-    except NoReverseMatch:
-        pass
-    try:
-        url = reverse("cadres:program_detail", args=[program.pk])
-    except NoReverseMatch:
-        url = reverse("cadres:program_appraisal", args=[program.pk])
-    crumbs.append({"label": program.title, "url": url})
-    return [*crumbs, *extra]
-
-
-def _secondment_crumbs(secondment, *extra):
-    return _program_crumbs(
-        secondment.program,
-        {
-            "label": secondment.person.name,
-            "url": reverse("cadres:secondment_detail", args=[secondment.pk]),
-        },
-        *extra,
-    )
 
 
 # --- The secondment's tab ------------------------------------------------------------------------
@@ -91,7 +67,7 @@ def secondment_appraisal(request, pk):
         "may_commend": rel.can_approve and secondment.status in services.COMMENDABLE,
         "may_archive": may_archive,
         "archive_problems": archive_services.archive_problems(secondment) if may_archive else [],
-        "crumbs": _secondment_crumbs(secondment, {"label": _("考核与总结")}),
+        "crumbs": secondment_crumbs(secondment, rel, {"label": _("考核与总结")}),
     }
     return render(request, "cadres/appraisal/secondment_appraisal.html", context)
 
@@ -149,8 +125,8 @@ def secondment_commend(request, pk):
         back=back,
         title=_("表彰"),
         subject=f"{secondment.person.name} · {secondment.program.title}",
-        crumbs=_secondment_crumbs(
-            secondment, {"label": _("考核与总结"), "url": back}, {"label": _("表彰")}
+        crumbs=secondment_crumbs(
+            secondment, rel, {"label": _("考核与总结"), "url": back}, {"label": _("表彰")}
         ),
         form_testid="commend-form",
     )
@@ -204,7 +180,7 @@ def program_appraisal(request, pk):
         "may_meet": program.status in services.MEETING_STATUSES
         and services.exchange_meeting_open(program),
         "meeting_url": meeting_url,
-        "crumbs": _program_crumbs(program, {"label": _("考核与归档")}),
+        "crumbs": program_crumbs(program, {"label": _("考核与归档")}),
     }
     return render(request, "cadres/appraisal/program_appraisal.html", context)
 
@@ -232,7 +208,7 @@ def round_start(request, pk):
             "title": _("开展考核测评"),
             "subject": program.title,
             "back": back,
-            "crumbs": _program_crumbs(
+            "crumbs": program_crumbs(
                 program, {"label": _("考核与归档"), "url": back}, {"label": _("开展考核测评")}
             ),
         },
@@ -276,7 +252,7 @@ def exchange_meeting(request, pk):
         back=back,
         title=_("安排挂职干部座谈会"),
         subject=program.title,
-        crumbs=_program_crumbs(
+        crumbs=program_crumbs(
             program, {"label": _("考核与归档"), "url": back}, {"label": _("座谈会")}
         ),
         form_testid="exchange-meeting-form",
@@ -388,7 +364,8 @@ def archive_export(request):
         ],
     )
     for s in archive_selectors.archive_for(user, flt).iterator(chunk_size=2000):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 s.program.title,
                 s.person.name,
@@ -401,7 +378,7 @@ def archive_export(request):
                 s.commendation if s.commended else "",
                 s.get_status_display(),
                 timezone.localtime(s.archived_at).replace(tzinfo=None) if s.archived_at else "",
-            ]
+            ],
         )
     filename = _("挂职档案-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()}
     return workbook_response(workbook, filename)

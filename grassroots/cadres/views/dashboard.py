@@ -5,18 +5,18 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.core.views import querystring_base
-from grassroots.core.workbooks import append_header, workbook_response
+from grassroots.core.workbooks import append_header, append_row, workbook_response
 
 from ..enums import AppraisalStage, SecondmentStatus
 from ..forms_placement import DashboardFilterForm
 from ..selectors import dashboard as selectors
 from ..selectors import secondments as secondment_selectors
 from ..selectors.access import APPROVE, MANAGE
+from .common import program_crumbs
 
 
 def _filtered(request, program):
@@ -65,14 +65,7 @@ def program_dashboard(request, pk):
             "rounds": stages,
             "totals": totals,
             "export_query": query.urlencode(),
-            "crumbs": [
-                {
-                    "label": program.title,
-                    "url": secondment_selectors.program_link(program)
-                    or reverse("cadres:program_dashboard", args=[program.pk]),
-                },
-                {"label": _("挂职干部情况一览")},
-            ],
+            "crumbs": program_crumbs(program, {"label": _("挂职干部情况一览")}),
         },
     )
 
@@ -110,7 +103,8 @@ def program_dashboard_export(request, pk):
     rows = selectors.dashboard_rows(program, flt, today).iterator(chunk_size=1000)
     for batch in selectors.in_batches(rows, 500):
         for row in selectors.labelled(batch, stages, today):
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     row["person__name"],
                     row["sending_org__name"],
@@ -126,7 +120,7 @@ def program_dashboard_export(request, pk):
                     row["leave_pending"],
                     str(row["plan_label"]),
                     *[str(result) for _label, result in row["appraisal"]],
-                ]
+                ],
             )
     filename = _("挂职干部情况-%(title)s.xlsx") % {"title": program.title}
     return workbook_response(workbook, filename)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,19 +24,9 @@ from ..forms_leave import LeaveDecisionForm, LeaveRequestForm, LeaveReturnForm, 
 from ..selectors import leave as selectors
 from ..selectors.access import CADRE, access_program, access_secondment
 from ..services import leave as services
-from .common import post_action, refused
+from .common import post_action, program_crumbs, refused, secondment_crumbs
 
 INBOX_PAGE_SIZE = 30
-
-
-def _crumbs(secondment, *extra):
-    return [
-        {
-            "label": f"{secondment.person.name} · {secondment.post.title}",
-            "url": reverse("cadres:secondment_detail", args=[secondment.pk]),
-        },
-        *extra,
-    ]
 
 
 def _tab_url(secondment_id: int) -> str:
@@ -103,7 +93,7 @@ def secondment_leave(request, pk):
             "decision_form": LeaveDecisionForm(),
             "return_form": LeaveReturnForm(),
             "next": request.get_full_path(),
-            "crumbs": _crumbs(secondment, {"label": _("请销假")}),
+            "crumbs": secondment_crumbs(secondment, rel, {"label": _("请销假")}),
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -228,22 +218,6 @@ def leave_inbox(request):
 # --- Rules -------------------------------------------------------------------------------------
 
 
-def _program_crumb(program) -> dict:
-    try:
-        url = reverse("cadres:program_detail", args=[program.pk])
-    except NoReverseMatch:  # the program pages are another module's
-        url = ""
-    return {"label": program.title, "url": url}
-
-
-def _rules_crumbs(program, *extra):
-    return [
-        _program_crumb(program),
-        {"label": _("请假审批规则"), "url": reverse("cadres:leave_rules", args=[program.pk])},
-        *extra,
-    ]
-
-
 @login_required
 def leave_rules(request, pk):
     """The program's approval rules, or the defaults it uses while it has none."""
@@ -258,7 +232,7 @@ def leave_rules(request, pk):
             "own": own,
             "defaults": defaults,
             "can_manage": services.may_manage_rules(user, program),
-            "crumbs": _rules_crumbs(program)[:1] + [{"label": _("请假审批规则")}],
+            "crumbs": program_crumbs(program, {"label": _("请假审批规则")}),
         },
     )
 
@@ -298,7 +272,14 @@ def _rule_form(request, program, rule=None):
             "program": program,
             "rule": rule,
             "title": title,
-            "crumbs": _rules_crumbs(program, {"label": title}),
+            "crumbs": program_crumbs(
+                program,
+                {
+                    "label": _("请假审批规则"),
+                    "url": reverse("cadres:leave_rules", args=[program.pk]),
+                },
+                {"label": title},
+            ),
         },
         status=400 if form.errors else 200,
     )

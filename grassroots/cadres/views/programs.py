@@ -26,7 +26,7 @@ from ..selectors import programs as selectors
 from ..selectors.access import MANAGE, VIEW
 from ..services import matching as matching_services
 from ..services import programs as services
-from .common import post_action
+from .common import post_action, program_crumbs
 
 PAGE_SIZE = 30
 CANDIDATES_SHOWN = 10
@@ -34,13 +34,6 @@ CANDIDATES_SHOWN = 10
 
 def _crumbs(*extra):
     return [{"label": _("挂职锻炼"), "url": reverse("cadres:program_list")}, *extra]
-
-
-def _program_crumbs(program, *extra):
-    return _crumbs(
-        {"label": program.title, "url": reverse("cadres:program_detail", args=[program.pk])},
-        *extra,
-    )
 
 
 # --- The list ---------------------------------------------------------------------------------
@@ -142,7 +135,7 @@ def program_edit(request, pk):
             "program": program,
             "title": _("编辑挂职批次"),
             "back": reverse("cadres:program_detail", args=[program.pk]),
-            "crumbs": _program_crumbs(program, {"label": _("编辑")}),
+            "crumbs": program_crumbs(program, {"label": _("编辑")}),
         },
     )
 
@@ -175,7 +168,7 @@ def program_detail(request, pk):
             "posts_open": program.status in (ProgramStatus.DRAFT, ProgramStatus.RECRUITING),
             "posts_editable": program.status in services.POST_EDITABLE,
             "is_finished": program.status == ProgramStatus.FINISHED,
-            "crumbs": _program_crumbs(program),
+            "crumbs": program_crumbs(program),
         },
     )
 
@@ -253,7 +246,7 @@ def _record_form_page(request, form, *, act, program, title, done):
             "program": program,
             "title": title,
             "back": reverse("cadres:program_detail", args=[program.pk]),
-            "crumbs": _program_crumbs(program, {"label": title}),
+            "crumbs": program_crumbs(program, {"label": title}),
         },
     )
 
@@ -417,7 +410,7 @@ def program_applications(request, pk):
             "statuses": ApplicationStatus.choices,
             "counts": selectors.application_counts(program),
             "querystring_base": querystring_base(request),
-            "crumbs": _program_crumbs(program, {"label": _("报名情况")}),
+            "crumbs": program_crumbs(program, {"label": _("报名情况")}),
         },
     )
 
@@ -449,7 +442,7 @@ def program_matching(request, pk):
             "can_assign": can_assign,
             "candidates_shown": CANDIDATES_SHOWN,
             "counts": selectors.application_counts(program),
-            "crumbs": _program_crumbs(program, {"label": _("岗位匹配")}),
+            "crumbs": program_crumbs(program, {"label": _("岗位匹配")}),
         },
     )
 

@@ -23,15 +23,10 @@ from ..selectors import secondments as selectors
 from ..selectors.access import APPROVE, MANAGE
 from ..services import placement as placement_services
 from ..services import publicity as services
-from .common import post_action
+from .common import post_action, program_crumbs
 
 # At most this many objections per client address per hour (a public form).
 OBJECTIONS_PER_HOUR = 10
-
-
-def _program_crumbs(program, *extra) -> list[dict]:
-    url = selectors.program_link(program) or reverse("cadres:program_dashboard", args=[program.pk])
-    return [{"label": program.title, "url": url}, *extra]
 
 
 def _program_context(request, program, **extra) -> dict:
@@ -85,7 +80,7 @@ def program_approval(request, pk):
             form=form,
             rows=rows,
             may_approve=can_approve and program.status == ProgramStatus.SELECTING,
-            crumbs=_program_crumbs(program, {"label": _("审批与公示")}),
+            crumbs=program_crumbs(program, {"label": _("审批与公示")}),
         ),
     )
 
@@ -109,7 +104,7 @@ def program_objections(request, pk):
             window_over=bool(program.publicity_ends_on and today > program.publicity_ends_on),
             may_confirm=selectors.may(request.user, APPROVE, program)
             and program.status == ProgramStatus.PUBLICITY,
-            crumbs=_program_crumbs(program, {"label": _("公示与异议")}),
+            crumbs=program_crumbs(program, {"label": _("公示与异议")}),
         ),
     )
 
@@ -151,7 +146,7 @@ def objection_answer(request, pk):
             "program": program,
             "form": form,
             "back": back,
-            "crumbs": _program_crumbs(
+            "crumbs": program_crumbs(
                 program, {"label": _("公示与异议"), "url": back}, {"label": _("答复异议")}
             ),
         },
@@ -226,7 +221,7 @@ def program_placement(request, pk):
             rows=rows,
             refused=refused,
             ready=sum(1 for r in rows if r.status == SecondmentStatus.CONFIRMED and not r.problems),
-            crumbs=_program_crumbs(program, {"label": _("派出到岗")}),
+            crumbs=program_crumbs(program, {"label": _("派出到岗")}),
         ),
     )
 

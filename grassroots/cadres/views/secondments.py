@@ -15,24 +15,7 @@ from ..selectors import secondments as selectors
 from ..selectors.access import access_secondment
 from ..services import placement as placement_services
 from ..services import publicity as publicity_services
-
-
-def secondment_crumbs(secondment, rel, *extra) -> list[dict]:
-    crumbs = []
-    if rel.is_officer:
-        url = selectors.program_link(secondment.program) or reverse(
-            "cadres:program_dashboard", args=[secondment.program_id]
-        )
-        crumbs.append({"label": secondment.program.title, "url": url})
-    else:
-        crumbs.append({"label": _("我的挂职"), "url": reverse("cadres:my_secondments")})
-    crumbs.append(
-        {
-            "label": secondment.person.name,
-            "url": reverse("cadres:secondment_detail", args=[secondment.pk]),
-        }
-    )
-    return [*crumbs, *extra]
+from .common import secondment_crumbs
 
 
 @login_required

@@ -17,16 +17,7 @@ from ..forms_work import PlanDecisionForm, PlanForm, ReportCommentForm, ReportFo
 from ..selectors import work as selectors
 from ..selectors.access import access_secondment
 from ..services import plans, reports
-
-
-def _crumbs(secondment, *extra):
-    return [
-        {
-            "label": f"{secondment.person.name} · {secondment.post.title}",
-            "url": reverse("cadres:secondment_detail", args=[secondment.pk]),
-        },
-        *extra,
-    ]
+from .common import secondment_crumbs
 
 
 def _plan_form(request, tab, post: bool) -> PlanForm:
@@ -114,7 +105,7 @@ def secondment_work(request, pk):
             "plan_form": plan_form,
             "decision_form": decision_form,
             "summary_form": summary_form,
-            "crumbs": _crumbs(secondment, {"label": _("计划与报告")}),
+            "crumbs": secondment_crumbs(secondment, rel, {"label": _("计划与报告")}),
         },
     )
 
@@ -185,8 +176,9 @@ def report_detail(request, pk, report_pk):
             "can_comment": can_comment,
             "report_form": report_form,
             "comment_form": comment_form,
-            "crumbs": _crumbs(
+            "crumbs": secondment_crumbs(
                 secondment,
+                rel,
                 {
                     "label": _("计划与报告"),
                     "url": reverse("cadres:secondment_work", args=[secondment.pk]),

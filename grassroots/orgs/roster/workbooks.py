@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from grassroots.core.registry import person_columns
 from grassroots.core.validators import mask_id_number
+from grassroots.core.workbooks import defuse_formula
 
 from ..models import Organization, Person
 from .columns import (
@@ -160,17 +161,6 @@ def _export_value(person: Person, key: str):
     value = getattr(person, key)
     if BY_KEY[key].kind == CHOICE:
         return choice_label(key, value) if value else ""
-    return value
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def defuse_formula(value):
-    """Text that a spreadsheet would run as a formula (=HYPERLINK(...), +1, @SUM) is written
-    with a leading apostrophe, so that the cell stays text in Excel and WPS."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
     return value
 
 
