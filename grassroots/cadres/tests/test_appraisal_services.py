@@ -398,6 +398,13 @@ def test_exchange_meeting_is_a_meeting_with_the_cadres_invited(county):
         )
     )
     assert {w.a.cadre.pk, w.b.cadre.pk} <= invited
+    # Their host leaders and group leaders are on the list too (a group leader of the organizing
+    # body as one of its members).
+    listed = set(
+        MeetingAttendance.objects.filter(meeting=meeting).values_list("person_id", flat=True)
+    )
+    parties = {w.a.host_leader, w.b.host_leader, w.a.group_leader, w.b.group_leader}
+    assert {p.pk for p in parties} <= listed
     with pytest.raises(ValidationError, match="已安排"):
         services.exchange_meeting_schedule(
             program=w.program, starts_at=starts, place="另一处", actor=w.officer
