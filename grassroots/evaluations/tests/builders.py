@@ -18,6 +18,7 @@ from grassroots.evaluations.models import (
     Subject,
     Token,
 )
+from grassroots.evaluations.services import ballots
 from grassroots.orgs.tests.factories import PersonFactory
 
 GRADES = (("好", 100, True), ("较好", 80, True), ("一般", 60, False), ("差", 40, False))
@@ -120,3 +121,29 @@ def answers(built, *labels) -> dict[int, int]:
 def sheet(built, *labels, subjects=None) -> dict[int, dict[int, int]]:
     """{subject id: answers} for every subject (or those given)."""
     return {s.pk: answers(built, *labels) for s in (subjects or built.subjects)}
+
+
+def closed_with_votes(county, make_user, subjects=2, *, comments: bool = False):
+    """A closed campaign where a named rater (好) and a code (较好) voted on every subject; with
+    `comments`, each wrote one on every subject."""
+    leader = make_user()
+    built = build_campaign(
+        county.justice, subjects=subjects, raters={"领导": [leader]}, tokens={"群众": 1}
+    )
+    for subject in built.subjects:
+        ballots.ballot_cast(
+            campaign=built.campaign,
+            subject=subject,
+            answers=answers(built, "好"),
+            comment=f"领导对{subject.label}的意见" if comments else "",
+            rater=built.raters["领导"][0],
+            actor=leader,
+        )
+    ballots.token_ballot_cast(
+        code=built.tokens["群众"][0].code,
+        answers=sheet(built, "较好"),
+        comments={s.pk: f"群众对{s.label}的意见" for s in built.subjects} if comments else {},
+    )
+    built.campaign.status = CampaignStatus.CLOSED
+    built.campaign.save()
+    return built

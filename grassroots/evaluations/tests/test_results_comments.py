@@ -12,7 +12,7 @@ from grassroots.core.testing import queries_of
 from grassroots.evaluations.enums import CampaignStatus
 from grassroots.evaluations.models import Ballot, Receipt
 from grassroots.evaluations.services.ballots import ballot_cast, token_ballot_cast
-from grassroots.evaluations.tests.builders import answers, build_campaign
+from grassroots.evaluations.tests.builders import answers, build_campaign, closed_with_votes
 from grassroots.orgs.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,26 +173,7 @@ def test_a_comment_is_no_formula_in_the_file(client, county, make_user):
 
 def with_comments(county, make_user, subjects: int):
     """A closed campaign where a named rater and a code comment on every subject."""
-    leader = make_user()
-    built = build_campaign(
-        county.justice, subjects=subjects, raters={"领导": [leader]}, tokens={"群众": 1}
-    )
-    for subject in built.subjects:
-        ballot_cast(
-            campaign=built.campaign,
-            subject=subject,
-            answers=answers(built, "好"),
-            comment=f"领导对{subject.label}的意见",
-            rater=built.raters["领导"][0],
-            actor=leader,
-        )
-    token_ballot_cast(
-        code=built.tokens["群众"][0].code,
-        answers={s.pk: answers(built, "较好") for s in built.subjects},
-        comments={s.pk: f"群众对{s.label}的意见" for s in built.subjects},
-    )
-    close(built)
-    return built
+    return closed_with_votes(county, make_user, subjects, comments=True)
 
 
 def test_comments_cost_one_query_whatever_the_subjects(client, county, make_user):

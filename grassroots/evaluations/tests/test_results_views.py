@@ -8,30 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from grassroots.core.testing import queries_of
-from grassroots.evaluations.enums import CampaignStatus
-from grassroots.evaluations.services.ballots import ballot_cast, token_ballot_cast
-from grassroots.evaluations.tests.builders import answers, build_campaign, sheet
+from grassroots.evaluations.services.ballots import ballot_cast
+from grassroots.evaluations.tests.builders import answers, build_campaign, closed_with_votes
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_with_votes(county, make_user, subjects=2):
-    leader = make_user()
-    built = build_campaign(
-        county.justice, subjects=subjects, raters={"领导": [leader]}, tokens={"群众": 1}
-    )
-    for subject in built.subjects:
-        ballot_cast(
-            campaign=built.campaign,
-            subject=subject,
-            answers=answers(built, "好"),
-            rater=built.raters["领导"][0],
-            actor=leader,
-        )
-    token_ballot_cast(code=built.tokens["群众"][0].code, answers=sheet(built, "较好"), comments={})
-    built.campaign.status = CampaignStatus.CLOSED
-    built.campaign.save()
-    return built
 
 
 def workbook_text(response) -> str:
