@@ -64,14 +64,19 @@ class CadresConfig(AppConfig):
         from .selectors.archive import people_with_secondment_q, secondment_summaries
 
         person_filters.register(
-            PersonFilter("cadres.seconded", 60, _("有挂职经历"), people_with_secondment_q)
+            PersonFilter(
+                "cadres.seconded",
+                60,
+                _("有挂职经历"),
+                lambda user: people_with_secondment_q(user=user),
+            )
         )
         person_columns.register(
             PersonColumn(
                 "cadres.secondments",
                 60,
                 _("挂职经历"),
-                lambda user, ids: secondment_summaries(ids, user),
+                lambda user, ids: secondment_summaries(ids, user=user),
                 width=60,
             )
         )

@@ -37,12 +37,14 @@ class Registry:
 @dataclass(frozen=True)
 class PersonFilter:
     """A choice of the people list's "经历" filter that another app supplies (有挂职经历):
-    `q()` is a Q on orgs.Person, applied in the same query as the list."""
+    `q(user)` is a Q on orgs.Person, applied in the same query as the list, that finds only
+    what the user may see of the other app's records (else the filter would tell who has
+    records the user may not read)."""
 
     key: str
     order: int
     label: object  # a lazy translated string
-    q: Callable  # () -> Q on Person
+    q: Callable  # (user) -> Q on Person
 
 
 @dataclass(frozen=True)

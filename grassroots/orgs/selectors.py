@@ -334,7 +334,7 @@ def filter_people(
     if flt.experience:
         chosen = {f.key: f for f in person_filters.items()}.get(flt.experience)
         if chosen is not None:
-            qs = qs.filter(chosen.q())
+            qs = qs.filter(chosen.q(user))
     if flt.position:
         qs = qs.filter(
             Q(job_title__contains=flt.position)

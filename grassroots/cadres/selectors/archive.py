@@ -19,14 +19,14 @@ RECORD = (SecondmentStatus.PLACED, SecondmentStatus.COMPLETED, SecondmentStatus.
 ROW_RELATED = ("program", "person", "sending_org", "post__host")
 
 
-def people_with_secondment_q(prefix: str = "") -> Q:
-    """People with a secondment experience (有挂职经历): on a post, completed or archived.
-    `prefix` leads from the queried model to the person, e.g. "person__" on memberships; on
-    `Person` itself, no prefix. A subquery, so the rows are not repeated."""
+def people_with_secondment_q(prefix: str = "", user=None) -> Q:
+    """People with a secondment experience (有挂职经历): on a post, completed or archived; with
+    `user`, only through the secondments they may see (as on the person's page). `prefix` leads
+    from the queried model to the person, e.g. "person__" on memberships; on `Person` itself,
+    no prefix. A subquery, so the rows are not repeated."""
+    secondments = Secondment.objects.all() if user is None else secondments_for(user)
     return Q(
-        **{
-            f"{prefix}pk__in": Secondment.objects.filter(status__in=RECORD).values("person_id"),
-        }
+        **{f"{prefix}pk__in": secondments.filter(status__in=RECORD).values("person_id")},
     )
 
 
@@ -84,18 +84,18 @@ def person_secondments(user, person) -> list[Secondment]:
     )
 
 
-def secondment_summaries(person_ids, user=None) -> dict[int, str]:
+def secondment_summaries(person_ids, *, user) -> dict[int, str]:
     """{person id: their secondments on record in one line} for an export column (the people
     roster's "挂职经历"), in one query: program, host and post, term, then the result and
     commendation once appraised, per secondment, newest first. Withdrawn and not yet placed
-    secondments are not on record. With `user`, only the secondments they may see (officers:
-    their programs' subtree; anyone: their own), as on the person's page."""
+    secondments are not on record. Only the secondments `user` may see (officers: their
+    programs' subtree; anyone: their own), as on the person's page."""
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
     found: dict[int, list[str]] = {}
     rows = (
-        (Secondment.objects.all() if user is None else secondments_for(user))
+        secondments_for(user)
         .filter(person_id__in=list(person_ids), status__in=RECORD)
         .select_related("program", "post__host")
         .order_by("person_id", "-starts_on", "-id")

@@ -130,7 +130,12 @@ def test_secondment_summaries_for_an_export_column(county):
 
     placed = completed(county)
     other = builders.person_with_user(county.branch1)
-    found = secondment_summaries([placed.cadre.pk, other.pk])
+    found = secondment_summaries([placed.cadre.pk, other.pk], user=builders.officer(county))
     assert list(found) == [placed.cadre.pk]
+    # Someone who may not see the program gets nothing, the cadre their own.
+    assert secondment_summaries([placed.cadre.pk], user=other.user) == {}
+    assert list(secondment_summaries([placed.cadre.pk], user=placed.cadre_user)) == [
+        placed.cadre.pk
+    ]
     assert "城关镇党委镇长助理" in found[placed.cadre.pk]
     assert "良好" in found[placed.cadre.pk]

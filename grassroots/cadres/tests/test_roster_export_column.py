@@ -123,3 +123,18 @@ def test_the_export_costs_as_many_queries_for_3_cadres_as_for_30(exporter, count
     assert queries_of(exporter, url) == few
     rows = _rows(exporter)
     assert len(rows) == 30 and all(r[COLUMN] for r in rows.values())
+
+
+def test_the_experience_filter_finds_only_secondments_the_user_may_see(make_user, county):
+    """有挂职经历 in the people list (and so in the export) must not tell a committee officer
+    without cadres permission who has been seconded."""
+    from grassroots.orgs.selectors import PeopleFilter, filter_people
+
+    cadre = PersonFactory(primary_org=county.branch1, name="甲")
+    builders.secondment(county, status=SecondmentStatus.ARCHIVED, cadre=cadre)
+    PersonFactory(primary_org=county.branch1, name="乙")
+    seconded = PeopleFilter(experience="cadres.seconded", organization=county.justice)
+    blind = make_user("committee_admin", county.justice)
+    assert list(filter_people(blind, seconded)) == []
+    officer = make_user("org_dept_admin", county.root)
+    assert list(filter_people(officer, seconded)) == [cadre]

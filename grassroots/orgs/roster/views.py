@@ -211,7 +211,7 @@ def export_people(request):
         raise PermissionDenied
     _form, flt = people_filter_from(request)
     people = selectors.people_to_export(user, flt).iterator(chunk_size=2000)
-    handle = write_export(people, selectors.id_number_prefixes(user), user)
+    handle = write_export(people, selectors.id_number_prefixes(user), user=user)
     filename = f"花名册-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(
         handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE

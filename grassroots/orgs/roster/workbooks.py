@@ -170,7 +170,7 @@ def _chunks(people: Iterable[Person], size: int) -> Iterator[list[Person]]:
         yield chunk
 
 
-def write_export(people: Iterable[Person], id_prefixes: list[str], user=None) -> IO[bytes]:
+def write_export(people: Iterable[Person], id_prefixes: list[str], *, user) -> IO[bytes]:
     """Write people to a roster file in write-only mode (rows go to disk as they come), with the
     ID number masked for those outside `id_prefixes` (the user's orgs.view_id_number scope),
     and after the roster's own columns those other apps register in core.registry.person_columns

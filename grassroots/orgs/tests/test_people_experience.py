@@ -11,7 +11,9 @@ from grassroots.orgs.tests.factories import PersonFactory
 @pytest.fixture
 def named_zhang():
     key = "test_zhang"
-    person_filters.register(PersonFilter(key, 999, "姓张的人", lambda: Q(name__startswith="张")))
+    person_filters.register(
+        PersonFilter(key, 999, "姓张的人", lambda user: Q(name__startswith="张"))
+    )
     yield key
     person_filters._items.pop(key)
 
