@@ -123,10 +123,24 @@ READ_AFTER = timedelta(days=3)
 @contextmanager
 def _dated_notices(now: datetime):
     """While the history is written, what the services defer to the commit (their notices)
-    runs at once, so a notice is dated on the stopped clock like the step that sent it; on
-    leaving, the notices older than READ_AFTER are marked read an hour after they came."""
+    runs at once, so a notice is dated on the stopped clock like the step that sent it; what
+    that in turn defers (the delivery by email and SMS, a background task) still waits for the
+    commit, so that a worker finds the notices. On leaving, the notices older than READ_AFTER
+    are marked read an hour after they came."""
     last = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
-    with mock.patch.object(transaction, "on_commit", lambda func, *args, **kwargs: func()):
+    real = transaction.on_commit
+    running = []
+
+    def at_once(func, *args, **kwargs):
+        if running:
+            return real(func, *args, **kwargs)
+        running.append(func)
+        try:
+            func()
+        finally:
+            running.pop()
+
+    with mock.patch.object(transaction, "on_commit", at_once):
         yield
     Notification.objects.filter(
         pk__gt=last, read_at__isnull=True, created_at__lt=now - READ_AFTER
@@ -590,9 +604,9 @@ def _running_program(clock: _Clock, orgs, users, people, hosts, today: date, rng
         reason="办理孩子入学手续。",
         actor=s_town.person.user,
     )
-    # The mid-term appraisal, open since a few days: some named ballots and colleague codes in,
-    # dy's own sheet and most codes still to come.
-    opens_at = timezone.make_aware(datetime.combine(today - timedelta(days=4), time(9)))
+    # The mid-term appraisal, open since two days (its notice still unread where a sheet waits):
+    # some named ballots and colleague codes in, dy's own sheet and most codes still to come.
+    opens_at = timezone.make_aware(datetime.combine(today - timedelta(days=2), time(9)))
     clock.moment = opens_at
     round_ = appraisal.appraisal_round_start(
         program=program,

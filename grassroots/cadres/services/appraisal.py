@@ -322,8 +322,8 @@ def exchange_meeting_schedule(
     topic: str = "",
 ) -> Program:
     """Schedule the program's exchange meeting (挂职干部座谈会) as a meeting of the organizing
-    body (kind 其他): its own people on the list as members, the cadres, their host leaders and
-    their group leaders invited (those of them the officer may see), and send its notice."""
+    body (kind 其他): its own people on the list as members, the cadres invited, and their host
+    leaders and group leaders (those the officer may see); and send its notice."""
     from grassroots.meetings.models import MeetingKind
     from grassroots.meetings.services.meetings import meeting_create
 
@@ -341,28 +341,34 @@ def exchange_meeting_schedule(
     kind = MeetingKind.objects.filter(code="other").first()
     if kind is None:
         raise ValidationError(_("会议类别“其他”不存在，请联系系统管理员。"))
-    placed = Secondment.objects.filter(
-        program=program,
-        status__in=(
-            SecondmentStatus.PLACED,
-            SecondmentStatus.COMPLETED,
-            SecondmentStatus.ARCHIVED,
-        ),
-    ).values_list("person_id", "host_leader_id", "group__leader_id")
-    people = {pk for row in placed for pk in row if pk}
-    # A host leader of another county's unit, out of the officer's sight, is not invited here
-    # (the meeting's own page may add them by hand).
-    invited = permissions.objects_for(
+    placed = list(
+        Secondment.objects.filter(
+            program=program,
+            status__in=(
+                SecondmentStatus.PLACED,
+                SecondmentStatus.COMPLETED,
+                SecondmentStatus.ARCHIVED,
+            ),
+        )
+        .order_by("id")
+        .values_list("person_id", "host_leader_id", "group__leader_id")
+    )
+    cadres = [person for person, _host, _leader in placed]
+    # The cadres are invited whatever happens (the meeting refuses one the officer may not
+    # see, as for any meeting); their leaders as far as the officer sees them: a host leader
+    # of a unit outside the officer's subtree is added on the meeting's page by its host.
+    leaders = {pk for _person, *pair in placed for pk in pair if pk} - set(cadres)
+    seen = permissions.objects_for(
         actor,
         "orgs.view_person",
-        Person.objects.filter(pk__in=people, status=PersonStatus.ACTIVE),
+        Person.objects.filter(pk__in=leaders, status=PersonStatus.ACTIVE),
         own=True,
     ).values_list("pk", flat=True)
     meeting = meeting_create(
         organization=program.organization,
         kind=kind,
         actor=actor,
-        invited=sorted(invited),
+        invited=[*cadres, *sorted(seen)],
         send_notice=True,
         title=(_("%(program)s挂职干部座谈会") % {"program": program.title})[:200],
         topic=topic or _("挂职干部交流挂职体会，接收单位和组织单位听取意见。"),

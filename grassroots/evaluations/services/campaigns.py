@@ -57,6 +57,7 @@ VIEW_PERSON = "orgs.view_person"
 VIEW_ORG = "orgs.view_organization"
 CAMPAIGN_FIELDS = ("title", "description", "subject_kind", "scale_kind", "opens_at", "closes_at")
 TOKENS_MAX = 1000  # codes issued at once: a printed sheet, not a county's census
+TOKENS_TOTAL_MAX = 100_000  # codes issued per subject at once, over all the subjects
 CODE_BYTES = 16  # secrets.token_urlsafe(16): 22 characters, within Token.code's 32
 WEIGHT_TOTAL = Decimal(100)
 
@@ -785,11 +786,20 @@ def tokens_issue_per_subject(
     _require_running(campaign)
     _own(campaign, group, "group")
     count = _token_count(count)
-    subjects = list(subjects or ())
+    subjects = list(dict.fromkeys(subjects or ()))  # a subject given twice gets its codes once
     for subject in subjects:
         _own(campaign, subject, "subject")
     if not subjects:
         return []
+    if count * len(subjects) > TOKENS_TOTAL_MAX:
+        raise ValidationError(
+            {
+                "count": [
+                    _("一次最多发放 %(n)d 个测评码，请减少每个对象的数量或分批发放。")
+                    % {"n": TOKENS_TOTAL_MAX}
+                ]
+            }
+        )
     return _tokens_create(campaign, group, count, subjects)
 
 
@@ -817,7 +827,7 @@ def _tokens_create(
             (subject for subject in subjects for _i in range(count)), start=1
         )
     ]
-    return Token.objects.bulk_create(rows)
+    return Token.objects.bulk_create(rows, batch_size=1000)
 
 
 @transaction.atomic

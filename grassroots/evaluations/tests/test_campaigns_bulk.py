@@ -226,6 +226,25 @@ def test_codes_per_subject_keep_the_checks(county, manager, make_user):
     assert not Token.objects.filter(campaign=campaign).exists()
 
 
+@pytest.mark.django_db
+def test_codes_per_subject_once_per_subject_and_within_a_total(county, manager, monkeypatch):
+    campaign, subjects, _leader, colleagues = with_subjects(county, manager, 2)
+    issued = services.tokens_issue_per_subject(
+        campaign=campaign,
+        group=colleagues,
+        count=2,
+        subjects=[*subjects, subjects[0]],
+        actor=manager,
+    )
+    assert [t.subject_id for t in issued] == [subjects[0].pk] * 2 + [subjects[1].pk] * 2
+    monkeypatch.setattr(services, "TOKENS_TOTAL_MAX", 5)
+    with pytest.raises(ValidationError, match="一次最多发放 5 个"):
+        services.tokens_issue_per_subject(
+            campaign=campaign, group=colleagues, count=3, subjects=subjects, actor=manager
+        )
+    assert Token.objects.filter(campaign=campaign).count() == 4
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite serializes writers; two connections at once need PostgreSQL",
