@@ -99,6 +99,15 @@ SUMMARY = (
     "今后将把在基层学到的方法带回原单位，继续做好本职工作。"
 )
 LEADER_DIMENSIONS = ("履行职责", "服务态度", "办事效率", "廉洁自律")
+# What raters of a township's leaders write in the comment box.
+LEADER_COMMENTS = (
+    "工作扎实，经常到村里走访，群众有事找得到人。",
+    "希望在招商引资和村集体经济上再多想办法。",
+    "办事效率高，便民服务中心的窗口态度明显改进。",
+    "建议分管领域的项目进度多向群众公开。",
+    "作风朴实，廉洁自律方面没有听到不好的反映。",
+    "下村次数可以再多一些，多听听老党员的意见。",
+)
 
 
 class _Clock:
@@ -761,7 +770,7 @@ def _leaders_campaign(clock: _Clock, orgs, users, today: date, rng):
         ballots.token_ballot_cast(
             code=token.code,
             answers={s.pk: _ballot(campaign, rng, quality[s.pk]) for s in subjects},
-            comments={},
+            comments={s.pk: rng.choice(LEADER_COMMENTS) for s in subjects if rng.random() < 0.4},
         )
     cast = staff[3:21] + public[3:25]
     Token.objects.filter(pk__in=[t.pk for t in cast]).update(used=True)
