@@ -135,7 +135,8 @@ def with_figures(rows: list[dict], today: date | None = None) -> list[dict]:
         .annotate(
             late=Count("pk", filter=_late_q(today)),
             submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
-            total=Count("pk"),
+            # 应交: those due by today (or filed early), not the whole term's schedule.
+            total=Count("pk", filter=Q(due_on__lte=today) | Q(submitted_at__isnull=False)),
         )
     }
     leave = {
