@@ -218,7 +218,7 @@ def test_notices_are_dated_when_sent_and_old_ones_read(demo):
     unread = ours.filter(
         recipient=demo["dw"], read_at=None, created_at__gte=now - timedelta(days=2)
     )
-    assert waiting and any(f"/{pk}" in n.url for n in unread for pk in waiting)
+    assert waiting and any(n.url.endswith(f"#leave-{pk}") for n in unread for pk in waiting)
     # dy's mid-term sheet still waits: its notice is unread.
     assert Notification.objects.filter(
         recipient=demo["dy"], kind="evaluations.campaign_open", read_at=None
