@@ -363,6 +363,19 @@ def _plan(clock, secondment, day: date, *, approve_on: date | None) -> None:
         )
 
 
+def _round(clock: _Clock, program, stage, opens_at, *, days: int, tokens: int, zzb):
+    """Start an appraisal round at `opens_at`, open for `days`."""
+    clock.moment = opens_at
+    return appraisal.appraisal_round_start(
+        program=program,
+        stage=stage,
+        opens_at=opens_at,
+        closes_at=opens_at + timedelta(days=days),
+        colleague_tokens=tokens,
+        actor=zzb,
+    )
+
+
 # --- Last year's program: two archived cadres --------------------------------------------------
 
 
@@ -408,15 +421,7 @@ def _finished_program(clock: _Clock, orgs, users, people, today: date, rng) -> P
         _file_reports(clock, secondment, end + timedelta(days=20), rng)
     # The final appraisal in the last days of the term.
     opens_at = timezone.make_aware(datetime.combine(end - timedelta(days=12), time(9)))
-    clock.moment = opens_at
-    round_ = appraisal.appraisal_round_start(
-        program=program,
-        stage=AppraisalStage.FINAL,
-        opens_at=opens_at,
-        closes_at=opens_at + timedelta(days=7),
-        colleague_tokens=5,
-        actor=zzb,
-    )
+    round_ = _round(clock, program, AppraisalStage.FINAL, opens_at, days=7, tokens=5, zzb=zzb)
     campaign = round_.campaign
     clock.moment = opens_at + timedelta(days=2)
     best = {secondments[0].person_id: 0.85, secondments[1].person_id: 0.45}
@@ -616,15 +621,7 @@ def _running_program(clock: _Clock, orgs, users, people, hosts, today: date, rng
     # The mid-term appraisal, open since two days (its notice still unread where a sheet waits):
     # some named ballots and colleague codes in, dy's own sheet and most codes still to come.
     opens_at = timezone.make_aware(datetime.combine(today - timedelta(days=2), time(9)))
-    clock.moment = opens_at
-    round_ = appraisal.appraisal_round_start(
-        program=program,
-        stage=AppraisalStage.MIDTERM,
-        opens_at=opens_at,
-        closes_at=opens_at + timedelta(days=14),
-        colleague_tokens=6,
-        actor=zzb,
-    )
+    round_ = _round(clock, program, AppraisalStage.MIDTERM, opens_at, days=14, tokens=6, zzb=zzb)
     campaign = round_.campaign
     clock.moment = opens_at + timedelta(days=1, hours=2)
     voters = [dw, s_lead.person.user, s_dongjie.person.user, s_xijie.person.user]

@@ -99,3 +99,29 @@ def at_once(*calls, timeout: float = 60) -> list:
 def together(count: int, work) -> list:
     """`work(index)` for index 0 to count - 1, all at the same moment (see at_once)."""
     return at_once(*(functools.partial(work, index) for index in range(count)))
+
+
+def demo_county_with(step, django_db_blocker, tmp_path_factory, people: int = 80):
+    """The demo county with one app's demo step only (the other apps' steps have their own
+    tests), for a module-scoped fixture: built once in a transaction rolled back at the end,
+    each test running in a savepoint inside it. Use as `yield from demo_county_with(...)`."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from grassroots.core import registry
+    from grassroots.orgs.demo import build_demo
+
+    steps = registry.Registry()
+    steps.register(step)
+    media = tmp_path_factory.mktemp("media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
+        pytest.MonkeyPatch.context() as patch,
+        transaction.atomic(),
+    ):
+        patch.setattr(registry, "demo_steps", steps)
+        build_demo(people=people)
+        yield
+        transaction.set_rollback(True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grassroots.evaluations.enums import CampaignStatus
@@ -35,17 +35,14 @@ def rounds_of(program: Program) -> list[AppraisalRound]:
 def campaign_links(campaign) -> dict[str, str]:
     """The evaluation engine's pages of a campaign, for officers (empty while the engine's pages
     are not installed)."""
-    links = {}
-    for key, name in (
-        ("detail", "evaluations:campaign_detail"),
-        ("results", "evaluations:campaign_results"),
-        ("tokens", "evaluations:token_sheet"),
-    ):
-        try:
-            links[key] = reverse(name, args=[campaign.pk])
-        except NoReverseMatch:
-            pass
-    return links
+    return {
+        key: reverse(name, args=[campaign.pk])
+        for key, name in (
+            ("detail", "evaluations:campaign_detail"),
+            ("results", "evaluations:campaign_results"),
+            ("tokens", "evaluations:token_sheet"),
+        )
+    }
 
 
 @dataclass

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core import permissions
@@ -108,14 +107,6 @@ def my_secondments(user) -> dict[str, list[Secondment]]:
         if secondment.group_id and secondment.group.leader_id == person_id:
             grouped[GROUP_LEADER].append(secondment)
     return grouped
-
-
-def program_link(program: Program) -> str:
-    """The program's page when the programs module provides it, else ''."""
-    try:
-        return reverse("cadres:program_detail", args=[program.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def program_secondments(program: Program, statuses=None) -> QuerySet[Secondment]:

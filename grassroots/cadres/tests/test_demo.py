@@ -5,8 +5,6 @@ closed 民主测评 with figures; dy is a cadre, dw a host leader."""
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from grassroots.cadres import demo as cadres_demo
@@ -30,10 +28,10 @@ from grassroots.cadres.models import (
 )
 from grassroots.cadres.selectors.archive import people_with_secondment_q
 from grassroots.core import registry
+from grassroots.core.testing import demo_county_with
 from grassroots.evaluations.enums import CampaignStatus
 from grassroots.evaluations.models import Ballot, Campaign, Token
 from grassroots.evaluations.selectors.results import tally
-from grassroots.orgs.demo import build_demo
 from grassroots.orgs.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -41,22 +39,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def _county(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo county with this app's step only, built once for the module in a transaction
-    rolled back at its end; each test runs in a savepoint inside it."""
-    steps = registry.Registry()
-    steps.register(registry.DemoStep("cadres", cadres_demo.ORDER, cadres_demo.populate))
-    media = tmp_path_factory.mktemp("media")
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
-        pytest.MonkeyPatch.context() as patch,
-        transaction.atomic(),
-    ):
-        patch.setattr(registry, "demo_steps", steps)
-        build_demo(people=80)
-        yield
-        transaction.set_rollback(True)
+    """The demo county with this app's step only."""
+    step = registry.DemoStep("cadres", cadres_demo.ORDER, cadres_demo.populate)
+    yield from demo_county_with(step, django_db_blocker, tmp_path_factory)
 
 
 @pytest.fixture

@@ -30,7 +30,11 @@ def secondment_detail(request, pk):
             "tab": "secondments",
             "events": selectors.timeline(secondment),
             "actions": selectors.actions_for(secondment, rel),
-            "program_url": selectors.program_link(secondment.program) if rel.is_officer else "",
+            "program_url": (
+                reverse("cadres:program_detail", args=[secondment.program_id])
+                if rel.is_officer
+                else ""
+            ),
             "crumbs": secondment_crumbs(secondment, rel),
         },
     )

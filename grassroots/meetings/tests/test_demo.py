@@ -3,12 +3,11 @@ under way to check in to, tomorrow's notice, counters equal to their rows, the m
 activities with a waiting list and volunteer hours, and a pairing idle this quarter."""
 
 import pytest
-from django.db import transaction
 from django.db.models import Count, F, Q
-from django.test import override_settings
 from django.utils import timezone
 
 from grassroots.core import registry
+from grassroots.core.testing import demo_county_with
 from grassroots.meetings import demo as meetings_demo
 from grassroots.meetings.compliance import HELD, MISSING, compliance
 from grassroots.meetings.enums import (
@@ -36,7 +35,6 @@ from grassroots.meetings.services import activities as activity_services
 from grassroots.meetings.services import attendance as attendance_services
 from grassroots.meetings.services import meetings as meeting_services
 from grassroots.notifications.models import Notification
-from grassroots.orgs.demo import build_demo
 from grassroots.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -46,23 +44,9 @@ EXPECTED = ("member", "invited")
 
 @pytest.fixture(scope="module")
 def _county(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo county with this app's step only (the other apps' steps have their tests),
-    built once for the module in a transaction rolled back at its end; each test runs in a
-    savepoint inside it."""
-    steps = registry.Registry()
-    steps.register(registry.DemoStep("meetings", meetings_demo.ORDER, meetings_demo.populate))
-    media = tmp_path_factory.mktemp("media")
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
-        pytest.MonkeyPatch.context() as patch,
-        transaction.atomic(),
-    ):
-        patch.setattr(registry, "demo_steps", steps)
-        build_demo(people=80)
-        yield
-        transaction.set_rollback(True)
+    """The demo county with this app's step only."""
+    step = registry.DemoStep("meetings", meetings_demo.ORDER, meetings_demo.populate)
+    yield from demo_county_with(step, django_db_blocker, tmp_path_factory)
 
 
 @pytest.fixture
